@@ -1,0 +1,1 @@
+"""aem-pulumi: manage AEM as a Cloud Service networking and secrets with Pulumi."""

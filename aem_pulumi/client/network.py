@@ -1,0 +1,82 @@
+"""Network infrastructure operations (a program's advanced networking set-up)."""
+
+from __future__ import annotations
+
+import logging
+
+from aem_pulumi.client.errors import APIConnectionError, ServerError
+from aem_pulumi.client.transport import Transport
+from aem_pulumi.models.base import embedded
+from aem_pulumi.models.network import NetworkInfrastructure
+
+log = logging.getLogger("aem_pulumi.client")
+
+
+def _secrets(infrastructure: NetworkInfrastructure) -> list[str]:
+    return [c.shared_key for c in infrastructure.connections or []]
+
+
+class NetworkOperations(Transport):
+    """The five `networkInfrastructure` operations."""
+
+    def list_network_infrastructures(self, program_id: str) -> list[NetworkInfrastructure]:
+        """Every infrastructure of the program (one per region at most)."""
+        body = self._request("GET", f"/api/program/{program_id}/networkInfrastructures").json()
+        return [
+            NetworkInfrastructure.model_validate(i)
+            for i in embedded(body, "networkInfrastructures")
+        ]
+
+    def get_network_infrastructure(
+        self, program_id: str, infrastructure_id: str
+    ) -> NetworkInfrastructure:
+        """The infrastructure, or `NotFoundError`."""
+        path = f"/api/program/{program_id}/networkInfrastructure/{infrastructure_id}"
+        return NetworkInfrastructure.model_validate(self._request("GET", path).json())
+
+    def create_network_infrastructure(
+        self, program_id: str, infrastructure: NetworkInfrastructure
+    ) -> NetworkInfrastructure:
+        """Start creating it (status `creating`); safe against a POST whose answer was lost."""
+        path = f"/api/program/{program_id}/networkInfrastructures"
+        try:
+            response = self._request(
+                "POST", path, json=infrastructure.to_api(), sensitive=_secrets(infrastructure)
+            )
+        except (ServerError, APIConnectionError) as exc:
+            if isinstance(exc, APIConnectionError) and not exc.sent:
+                raise
+            # The POST may have been carried out: look before creating a second one.
+            found = self._find_in_region(program_id, infrastructure)
+            if found is None:
+                raise
+            log.warning(
+                "POST %s had no clear answer, but the infrastructure exists: %s", path, found.id
+            )
+            return found
+        return NetworkInfrastructure.model_validate(response.json())
+
+    def update_network_infrastructure(
+        self, program_id: str, infrastructure_id: str, infrastructure: NetworkInfrastructure
+    ) -> NetworkInfrastructure:
+        """Change a VPN's settings (status `updating`); the shared keys are sent every time."""
+        path = f"/api/program/{program_id}/networkInfrastructure/{infrastructure_id}"
+        body = infrastructure.to_api()
+        response = self._request("PUT", path, json=body, sensitive=_secrets(infrastructure))
+        return NetworkInfrastructure.model_validate(response.json())
+
+    def delete_network_infrastructure(
+        self, program_id: str, infrastructure_id: str
+    ) -> NetworkInfrastructure | None:
+        """Start deleting it (status `deleting`); None when the API answers without a body."""
+        path = f"/api/program/{program_id}/networkInfrastructure/{infrastructure_id}"
+        response = self._request("DELETE", path)
+        return NetworkInfrastructure.model_validate(response.json()) if response.content else None
+
+    def _find_in_region(
+        self, program_id: str, wanted: NetworkInfrastructure
+    ) -> NetworkInfrastructure | None:
+        for existing in self.list_network_infrastructures(program_id):
+            if existing.region == wanted.region and existing.kind == wanted.kind:
+                return existing
+        return None

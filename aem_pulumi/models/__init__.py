@@ -1,0 +1,1 @@
+"""Pydantic models of the Cloud Manager API, shared by the client and the emulator."""

@@ -1,0 +1,34 @@
+"""Deadlines for asynchronous operations: `{"create": "90m", ...}` inputs and their defaults."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+OPERATIONS = ("create", "update", "delete")
+_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$")
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a duration such as `90m`, `1h30m`, `45s` or `2h`; ValueError otherwise."""
+    match = _DURATION.match(text.strip())
+    if not text.strip() or match is None:
+        raise ValueError(f"'{text}' is not a duration such as 90m, 1h30m or 45s")
+    hours, minutes, seconds = match.groups()
+    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds or 0)
+
+
+def format_duration(seconds: float) -> str:
+    """`2700` -> `45m0s`, the form used in messages."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h{minutes}m{secs}s" if hours else f"{minutes}m{secs}s"
+
+
+def timeout_for(
+    operation: str, timeouts: Mapping[str, str] | None, defaults: Mapping[str, float]
+) -> float:
+    """The deadline in seconds for `operation`: the resource's `timeouts` entry, else the default."""
+    given = (timeouts or {}).get(operation)
+    return parse_duration(given) if given else defaults[operation]
