@@ -1,0 +1,54 @@
+# aem-pulumi: every set-up step lives here, so a fresh machine needs only Python 3.11+, Go and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install pulumi lint test e2e demo demo-stop emulator bench clean clean-tools
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## install: the virtualenv with the package, the emulator and the dev tools
+install: $(STAMP)
+
+## pulumi: the Pulumi CLI and Python plugins, built from Go modules once (.tools/)
+pulumi:
+	@bash scripts/get-pulumi.sh >/dev/null
+
+## lint: ruff (lint + format) and mypy --strict
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy aem_pulumi tests/e2e/harness.py
+	cd tools/pulumi-language-python && test -z "$$(gofmt -l .)" && go vet ./...
+
+## test: every test (lint, client, emulator, providers, components, real-CLI end to end)
+test: install pulumi lint
+	$(BIN)/pytest -q
+
+## e2e: only the tests that drive the real Pulumi CLI
+e2e: install pulumi
+	$(BIN)/pytest -q -m e2e tests/e2e
+
+## demo: the main job: emulator + `pulumi up` of the example dev stack, prints the OSGi JSON
+demo: install pulumi
+	bash scripts/demo.sh up
+
+## demo-stop: stop the demo's emulator
+demo-stop:
+	bash scripts/demo.sh stop
+
+## emulator: run the Cloud Manager emulator in the foreground (http://127.0.0.1:8765)
+emulator: install
+	$(BIN)/aem-cloudmanager-emulator
+
+clean:
+	rm -rf $(VENV) .state .mypy_cache .ruff_cache .pytest_cache
+
+## clean-tools: drop the built Pulumi CLI (rebuilding takes a few minutes)
+clean-tools:
+	rm -rf .tools
