@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 import requests
 
-from aem_pulumi.client.errors import APIConnectionError, make_error
+from aem_pulumi.client.errors import connection_error, make_error
+from aem_pulumi.client.retry import RetryPolicy, call_with_retries
 from aem_pulumi.client.settings import ClientSettings
 
 log = logging.getLogger("aem_pulumi.client")
@@ -27,12 +28,16 @@ class TokenProvider:
         session: requests.Session,
         *,
         timeout: tuple[float, float],
+        retry: RetryPolicy,
+        sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._settings = settings
         self._session = session
         self._timeout = timeout
         self._clock = clock
+        self._retry = retry
+        self._sleep = sleep
         self._lock = threading.Lock()
         self._token: str | None = None
         self._renew_at = 0.0
@@ -67,20 +72,26 @@ class TokenProvider:
             "scope": self._settings.scopes,
         }
         log.info("requesting an access token from %s", self._settings.ims_url)
-        try:
-            response = self._session.post(url, data=form, timeout=self._timeout)
-        except requests.RequestException as exc:
-            raise APIConnectionError(
-                f"POST {TOKEN_PATH} to {self._settings.ims_url} got no answer: "
-                f"{type(exc).__name__}; check AEM_IMS_URL and the network",
-                method="POST",
-                path=TOKEN_PATH,
-                sent=True,
-            ) from None
-        if not response.ok:
-            raise make_error(response, method="POST", path=TOKEN_PATH, sensitive=self.secrets())
+        # Asking for a token changes nothing on the server: safe to retry like a GET.
+        response = call_with_retries(
+            lambda: self._post(url, form),
+            policy=self._retry,
+            sleep=self._sleep,
+            idempotent=True,
+            make_error=lambda r: make_error(
+                r, method="POST", path=TOKEN_PATH, sensitive=self.secrets()
+            ),
+            secrets=self.secrets,
+        )
         body = response.json()
         return str(body["access_token"]), float(body.get("expires_in", 86399))
+
+    def _post(self, url: str, form: dict[str, str]) -> requests.Response:
+        try:
+            return self._session.post(url, data=form, timeout=self._timeout)
+        except requests.RequestException as exc:
+            target = self._settings.ims_url
+            raise connection_error(exc, method="POST", path=TOKEN_PATH, target=target) from None
 
 
 def _renew_after(lifetime: float) -> float:

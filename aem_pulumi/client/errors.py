@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import requests
+import urllib3
 
 from aem_pulumi.models.errors import InvalidParameter
 
@@ -201,3 +202,25 @@ def _message(
     if request_id:
         text += f" [x-request-id {request_id}]"
     return text
+
+
+def connection_error(
+    exc: requests.RequestException, *, method: str, path: str, target: str
+) -> APIConnectionError:
+    """The typed error for a request that got no HTTP answer (the cause's text is left out)."""
+    return APIConnectionError(
+        f"{method} {path} got no answer from {target}: {type(exc).__name__}",
+        method=method,
+        path=path,
+        sent=not _never_sent(exc),
+    )
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    """True when the connection itself failed (refused, connect time-out): nothing was sent."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(
+        reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError
+    )

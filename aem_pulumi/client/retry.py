@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "PATCH", "DELETE"})
+import requests
+
+from aem_pulumi.client.errors import APIConnectionError, APIError, RateLimitError, redact
+
+log = logging.getLogger("aem_pulumi.client")
+
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -33,12 +39,59 @@ class RetryPolicy:
             attempt, base=self.base_delay, cap=self.max_delay, jitter=self.jitter()
         )
 
-    def may_retry_status(self, method: str, status: int) -> bool:
+    def may_retry_status(self, status: int, *, idempotent: bool) -> bool:
         """Idempotent calls retry on 429 and 5xx; a POST only on 429 (refused before any work)."""
-        if status not in RETRYABLE_STATUSES:
-            return False
-        return method in IDEMPOTENT_METHODS or status == 429
+        return status in RETRYABLE_STATUSES and (idempotent or status == 429)
 
-    def may_retry_connection(self, method: str, *, sent: bool) -> bool:
+    def may_retry_connection(self, error: APIConnectionError, *, idempotent: bool) -> bool:
         """Idempotent calls retry any connection failure; a POST only one that never left."""
-        return method in IDEMPOTENT_METHODS or not sent
+        return idempotent or not error.sent
+
+
+def call_with_retries(
+    send: Callable[[], requests.Response],
+    *,
+    policy: RetryPolicy,
+    sleep: Callable[[float], None],
+    idempotent: bool,
+    make_error: Callable[[requests.Response], APIError],
+    secrets: Callable[[], list[str]],
+) -> requests.Response:
+    """Call `send` until it answers 2xx, a final error, or the policy gives up; log every retry."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            response = send()
+        except APIConnectionError as exc:
+            may = policy.may_retry_connection(exc, idempotent=idempotent)
+            _wait_or_raise(exc, attempt, None, may, policy, sleep, secrets)
+            continue
+        if response.ok:
+            return response
+        error = make_error(response)
+        retry_after = error.retry_after if isinstance(error, RateLimitError) else None
+        may = policy.may_retry_status(error.status, idempotent=idempotent)
+        _wait_or_raise(error, attempt, retry_after, may, policy, sleep, secrets)
+
+
+def _wait_or_raise(
+    error: APIError | APIConnectionError,
+    attempt: int,
+    retry_after: float | None,
+    may: bool,
+    policy: RetryPolicy,
+    sleep: Callable[[float], None],
+    secrets: Callable[[], list[str]],
+) -> None:
+    if not may or attempt >= policy.max_attempts:
+        raise error
+    delay = policy.delay(attempt, retry_after)
+    log.warning(
+        "%s; retry %d of %d in %.1fs",
+        redact(str(error), secrets()),
+        attempt,
+        policy.max_attempts - 1,
+        delay,
+    )
+    sleep(delay)

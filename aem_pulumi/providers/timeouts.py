@@ -32,3 +32,12 @@ def timeout_for(
     """The deadline in seconds for `operation`: the resource's `timeouts` entry, else the default."""
     given = (timeouts or {}).get(operation)
     return parse_duration(given) if given else defaults[operation]
+
+
+def check_timeouts(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    """Validator for a `timeouts` input: known operations and well-formed durations only."""
+    for key, text in (value or {}).items():
+        if key not in OPERATIONS:
+            raise ValueError(f"'{key}' is not an operation; use create, update or delete")
+        parse_duration(text)
+    return value

@@ -1,0 +1,1 @@
+"""Component resources built from aem-pulumi resources."""

@@ -1,0 +1,140 @@
+"""`MailService`: the seed's mail set-up (port forward, credentials, DefaultMailService OSGi JSON)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pulumi
+
+from aem_pulumi.resources.port_forward import PortForward
+from aem_pulumi.resources.variables import EnvironmentSecret, EnvironmentVariable
+
+PID = "com.day.cq.mailer.DefaultMailService"
+PROXY_HOST = "$[env:AEM_PROXY_HOST;default=proxy.tunnel]"
+SSL_PORT = 465
+_RUN_MODE = re.compile(r"^(author|publish)(\.(dev|stage|prod))?$|^(dev|stage|prod)$")
+
+
+def default_mail_service_config(
+    *,
+    port_orig: int,
+    smtp_port: int,
+    from_address: str,
+    username_variable: str,
+    password_variable: str,
+    username_secret: bool,
+    ssl: bool | None,
+) -> dict[str, Any]:
+    """The OSGi properties, keys and value forms as in Adobe's guide; placeholders match types.
+
+    A `string` variable is read with `$[env:...]`, a `secretString` with `$[secret:...]`: AEM
+    never resolves a secret through `$[env:...]` (the guide itself gets this wrong).
+    """
+    use_ssl = smtp_port == SSL_PORT if ssl is None else ssl
+    user = f"$[secret:{username_variable}]" if username_secret else f"$[env:{username_variable}]"
+    return {
+        "smtp.host": PROXY_HOST,
+        "smtp.port": str(port_orig),
+        "smtp.user": user,
+        "smtp.password": f"$[secret:{password_variable}]",
+        "from.address": from_address,
+        "smtp.ssl": use_ssl,
+        "smtp.starttls": not use_ssl,
+        "smtp.requiretls": not use_ssl,
+        "debug.email": False,
+        "oauth.flow": False,
+    }
+
+
+def osgi_config_path(app_name: str, run_mode: str | None) -> str:
+    """Where the configuration goes in the project's `ui.config` module."""
+    folder = f"config.{run_mode}" if run_mode else "config"
+    return f"ui.config/src/jcr_root/apps/{app_name}/osgiconfig/{folder}/{PID}.cfg.json"
+
+
+def _check_run_mode(run_mode: str | None) -> None:
+    if run_mode is not None and not _RUN_MODE.match(run_mode):
+        raise ValueError(
+            f"MailService: run_mode '{run_mode}' is not author, publish, dev, stage, prod "
+            "or author/publish.dev/stage/prod (config.preview cannot be declared)"
+        )
+
+
+class MailService(pulumi.ComponentResource):
+    """Sends AEM mail through a port forward: the rule, the credentials and the OSGi JSON."""
+
+    default_mail_service_json: pulumi.Output[str]
+    osgi_config_path: pulumi.Output[str]
+    port_orig: pulumi.Output[int]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        program_id: pulumi.Input[str],
+        environment_id: pulumi.Input[str],
+        smtp_host: pulumi.Input[str],
+        smtp_port: int = SSL_PORT,
+        port_orig: int | None = None,
+        from_address: pulumi.Input[str],
+        username: pulumi.Input[str],
+        password: pulumi.Input[str],
+        username_secret: bool = False,
+        username_variable: str = "EMAIL_USERNAME",
+        password_variable: str = "EMAIL_PASSWORD",
+        ssl: bool | None = None,
+        app_name: pulumi.Input[str],
+        run_mode: str | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("aem:index:MailService", resource_name, None, opts)
+        _check_run_mode(run_mode)
+        # Children wait for what the component waits for (e.g. EnvironmentAdvancedNetworking).
+        child = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
+        where = {"program_id": program_id, "environment_id": environment_id}
+        forward = PortForward(
+            f"{resource_name}-smtp",
+            **where,
+            host=smtp_host,
+            port_dest=smtp_port,
+            port_orig=port_orig,
+            opts=child,
+        )
+        user_class = EnvironmentSecret if username_secret else EnvironmentVariable
+        user_class(
+            f"{resource_name}-username", **where, name=username_variable, value=username, opts=child
+        )
+        EnvironmentSecret(
+            f"{resource_name}-password",
+            **where,
+            name=password_variable,
+            value=pulumi.Output.secret(password),
+            opts=child,
+        )
+        self.port_orig = forward.port_orig
+        self.default_mail_service_json = pulumi.Output.all(forward.port_orig, from_address).apply(
+            lambda args: json.dumps(
+                default_mail_service_config(
+                    port_orig=int(args[0]),
+                    smtp_port=smtp_port,
+                    from_address=str(args[1]),
+                    username_variable=username_variable,
+                    password_variable=password_variable,
+                    username_secret=username_secret,
+                    ssl=ssl,
+                ),
+                indent=4,
+            )
+        )
+        self.osgi_config_path = pulumi.Output.from_input(app_name).apply(
+            lambda app: osgi_config_path(app, run_mode)
+        )
+        self.register_outputs(
+            {
+                "default_mail_service_json": self.default_mail_service_json,
+                "osgi_config_path": self.osgi_config_path,
+                "port_orig": self.port_orig,
+            }
+        )

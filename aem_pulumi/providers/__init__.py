@@ -1,0 +1,1 @@
+"""Dynamic providers: CRUD against the Cloud Manager API, returning Pulumi results."""

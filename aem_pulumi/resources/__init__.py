@@ -1,0 +1,1 @@
+"""Thin typed Pulumi classes over the dynamic providers."""

@@ -1,0 +1,54 @@
+"""`EnvironmentAdvancedNetworking`: advanced networking enabled on one environment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from aem_pulumi.providers.advanced_networking import EnvironmentAdvancedNetworkingProvider
+from aem_pulumi.resources.base import resource_props
+
+
+class EnvironmentAdvancedNetworking(
+    pulumi.dynamic.Resource, module="aem", name="EnvironmentAdvancedNetworking"
+):
+    """Enables advanced networking on one environment (waits until it is `ready`); disables it on delete.
+
+    Id `"{program_id}/{environment_id}"`. With `port_forwards` it owns the whole rule list;
+    without, rules belong to `PortForward` resources and are preserved.
+    """
+
+    program_id: pulumi.Output[str]
+    environment_id: pulumi.Output[str]
+    non_proxy_hosts: pulumi.Output[list[str] | None]
+    port_forwards: pulumi.Output[list[dict[str, Any]] | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        program_id: pulumi.Input[str],
+        environment_id: pulumi.Input[str],
+        non_proxy_hosts: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        port_forwards: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None,
+        adopt: pulumi.Input[bool] = False,
+        timeouts: pulumi.Input[Mapping[str, str]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        inputs = {
+            "program_id": program_id,
+            "environment_id": environment_id,
+            "non_proxy_hosts": non_proxy_hosts,
+            "port_forwards": port_forwards,
+            "adopt": adopt,
+            "timeouts": timeouts,
+        }
+        super().__init__(
+            EnvironmentAdvancedNetworkingProvider(),
+            resource_name,
+            resource_props(resource_name, inputs),
+            opts,
+        )

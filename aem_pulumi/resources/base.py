@@ -1,0 +1,26 @@
+"""What the thin resource classes share: how their inputs become dynamic-resource properties."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pulumi
+
+
+def resource_props(
+    resource_name: str, inputs: Mapping[str, Any], outputs: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The property bag of a dynamic resource: its inputs, its name, and unset output slots."""
+    props: dict[str, Any] = {"resource_name": resource_name, **inputs}
+    for name in outputs:
+        props.setdefault(name, None)
+    return props
+
+
+def with_secret_outputs(
+    opts: pulumi.ResourceOptions | None, names: Iterable[str]
+) -> pulumi.ResourceOptions:
+    """`opts` plus `additional_secret_outputs` for `names` (derived outputs holding secrets)."""
+    extra = pulumi.ResourceOptions(additional_secret_outputs=list(names))
+    return pulumi.ResourceOptions.merge(opts, extra)

@@ -1,0 +1,162 @@
+"""Network infrastructure operations against the emulator."""
+
+from __future__ import annotations
+
+import pytest
+
+from aem_pulumi.client import (
+    APIConnectionError,
+    CloudManagerClient,
+    NotFoundError,
+    ServerError,
+    ValidationError,
+)
+from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate
+from aem_pulumi.models.network import NetworkInfrastructure
+
+FLEXIBLE = NetworkInfrastructure(kind="flexiblePortEgress", region="va7")
+CREATE_PATH = "/api/program/10001/networkInfrastructures"
+
+
+def _vpn(shared_key: str = "s3cr3t-shared-key") -> NetworkInfrastructure:
+    return NetworkInfrastructure.model_validate(
+        {
+            "kind": "vpn",
+            "region": "va7",
+            "addressSpace": ["10.104.182.64/26"],
+            "dns": {"resolvers": ["10.151.201.22"]},
+            "connections": [
+                {
+                    "name": "office",
+                    "gateway": {"address": "195.231.212.78", "addressSpace": ["192.168.0.0/16"]},
+                    "sharedKey": shared_key,
+                    "ipsecPolicy": {
+                        "dhGroup": "ECP256",
+                        "ikeEncryption": "AES256",
+                        "ikeIntegrity": "SHA256",
+                        "ipsecEncryption": "AES256",
+                        "ipsecIntegrity": "SHA256",
+                        "pfsGroup": "None",
+                        "saDatasize": 102400000,
+                        "saLifetime": 3600,
+                    },
+                }
+            ],
+        }
+    )
+
+
+def _posts(emulator: EmulatorControl) -> list[dict[str, object]]:
+    return [r for r in emulator.requests() if r["method"] == "POST" and r["path"] == CREATE_PATH]
+
+
+def test_create_network_infrastructure(client: CloudManagerClient) -> None:
+    created = client.create_network_infrastructure("10001", FLEXIBLE)
+    assert (created.kind, created.region, created.status) == ("flexiblePortEgress", "va7", "ready")
+    assert created.id and created.program_id == "10001"
+
+
+def test_create_network_infrastructure__starts_creating(
+    client: CloudManagerClient, emulator: EmulatorControl
+) -> None:
+    emulator.set_timings(infrastructure_create=60)
+    assert client.create_network_infrastructure("10001", FLEXIBLE).status == "creating"
+
+
+def test_create_network_infrastructure__invalid_region(client: CloudManagerClient) -> None:
+    wanted = NetworkInfrastructure(kind="flexiblePortEgress", region="xx1")
+    with pytest.raises(ValidationError) as caught:
+        client.create_network_infrastructure("10001", wanted)
+    assert caught.value.status == 400
+    assert [(p.name, p.reason) for p in caught.value.invalid_params] == [
+        ("region", "xx1 is not a region of program 10001 (va7, nld2)")
+    ]
+
+
+def test_list_network_infrastructures(client: CloudManagerClient) -> None:
+    created = client.create_network_infrastructure("10001", FLEXIBLE)
+    assert [i.id for i in client.list_network_infrastructures("10001")] == [created.id]
+
+
+def test_get_network_infrastructure(client: CloudManagerClient) -> None:
+    created = client.create_network_infrastructure("10001", FLEXIBLE)
+    assert created.id is not None
+    assert client.get_network_infrastructure("10001", created.id).kind == "flexiblePortEgress"
+
+
+def test_get_network_infrastructure__not_found(client: CloudManagerClient) -> None:
+    with pytest.raises(NotFoundError):
+        client.get_network_infrastructure("10001", "39999")
+
+
+def test_update_network_infrastructure(client: CloudManagerClient) -> None:
+    created = client.create_network_infrastructure("10001", _vpn())
+    assert created.id is not None
+    changed = NetworkInfrastructure.model_validate(
+        {**_vpn().to_api(), "dns": {"resolvers": ["10.151.201.23"]}}
+    )
+    updated = client.update_network_infrastructure("10001", created.id, changed)
+    assert updated.dns is not None and updated.dns.resolvers == ["10.151.201.23"]
+
+
+def test_delete_network_infrastructure(client: CloudManagerClient) -> None:
+    created = client.create_network_infrastructure("10001", FLEXIBLE)
+    assert created.id is not None
+    client.delete_network_infrastructure("10001", created.id)
+    with pytest.raises(NotFoundError):
+        client.get_network_infrastructure("10001", created.id)
+
+
+def test_delete_network_infrastructure__environment_enabled(client: CloudManagerClient) -> None:
+    created = client.create_network_infrastructure("10001", FLEXIBLE)
+    assert created.id is not None
+    client.put_advanced_networking("10001", "20001", AdvancedNetworkingUpdate())
+    with pytest.raises(ValidationError) as caught:
+        client.delete_network_infrastructure("10001", created.id)
+    assert caught.value.title == "Network Infrastructure cannot be deleted"
+    assert "environment 20001" in str(caught.value)
+
+
+def test_create_network_infrastructure__dropped_post_not_repeated_blindly(
+    client: CloudManagerClient, emulator: EmulatorControl
+) -> None:
+    emulator.inject_fault("drop", method="POST", path="networkInfrastructures")
+    with pytest.raises(APIConnectionError, match="got no answer"):
+        client.create_network_infrastructure("10001", FLEXIBLE)
+    assert len(_posts(emulator)) == 1
+    assert client.list_network_infrastructures("10001") == []
+
+
+def test_create_network_infrastructure__ambiguous_answer_finds_the_object(
+    client: CloudManagerClient, emulator: EmulatorControl
+) -> None:
+    # The POST's answer is a 503, but the infrastructure exists (as after a write whose answer
+    # was lost): the client looks it up instead of failing or creating a second one.
+    created = client.create_network_infrastructure("10001", FLEXIBLE)
+    emulator.inject_fault("http", status=503, method="POST", path="networkInfrastructures")
+    again = client.create_network_infrastructure("10001", FLEXIBLE)
+    assert again.id == created.id
+    assert len(client.list_network_infrastructures("10001")) == 1
+
+
+def test_create_network_infrastructure__post_not_retried_on_500(
+    client: CloudManagerClient, emulator: EmulatorControl
+) -> None:
+    emulator.inject_fault("http", status=500, method="POST", path="networkInfrastructures")
+    with pytest.raises(ServerError) as caught:
+        client.create_network_infrastructure("10001", FLEXIBLE)
+    assert caught.value.status == 500
+    assert len(_posts(emulator)) == 1
+
+
+def test_create_network_infrastructure__post_retried_on_429(
+    client: CloudManagerClient, emulator: EmulatorControl, sleeps: list[float]
+) -> None:
+    emulator.inject_fault(
+        "http", status=429, retry_after=2, method="POST", path="networkInfrastructures", count=2
+    )
+    created = client.create_network_infrastructure("10001", FLEXIBLE)
+    assert created.id
+    assert [r["status"] for r in _posts(emulator)] == [429, 429, 201]
+    assert sleeps == [2.0, 2.0]  # Retry-After honoured
