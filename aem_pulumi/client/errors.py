@@ -52,6 +52,7 @@ class APIError(CloudManagerError):
         self.request_id = request_id
         self.method = method
         self.path = path
+        self.retry_after: float | None = None  # the `Retry-After` header (429, 503), if any
 
 
 class ValidationError(APIError):
@@ -72,8 +73,6 @@ class ConflictError(APIError):
 
 class RateLimitError(APIError):
     """429: too many requests; `retry_after` seconds when the API said so."""
-
-    retry_after: float | None = None
 
 
 class ServerError(APIError):
@@ -111,8 +110,7 @@ def make_error(
         method=method,
         path=path,
     )
-    if isinstance(error, RateLimitError):
-        error.retry_after = retry_after_seconds(response)
+    error.retry_after = retry_after_seconds(response)
     return error
 
 

@@ -13,7 +13,7 @@ log = logging.getLogger("aem_pulumi.client")
 
 
 def _secrets(infrastructure: NetworkInfrastructure) -> list[str]:
-    return [c.shared_key for c in infrastructure.connections or []]
+    return [c.shared_key for c in infrastructure.connections or [] if c.shared_key]
 
 
 class NetworkOperations(Transport):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from aem_pulumi.client.errors import APIConnectionError, APIError, RateLimitError, redact
+from aem_pulumi.client.errors import APIConnectionError, APIError, redact
 
 log = logging.getLogger("aem_pulumi.client")
 
@@ -70,9 +70,8 @@ def call_with_retries(
         if response.ok:
             return response
         error = make_error(response)
-        retry_after = error.retry_after if isinstance(error, RateLimitError) else None
         may = policy.may_retry_status(error.status, idempotent=idempotent)
-        _wait_or_raise(error, attempt, retry_after, may, policy, sleep, secrets)
+        _wait_or_raise(error, attempt, error.retry_after, may, policy, sleep, secrets)
 
 
 def _wait_or_raise(

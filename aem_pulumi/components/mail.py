@@ -93,10 +93,10 @@ class MailService(pulumi.ComponentResource):
         _check_run_mode(run_mode)
         # Children wait for what the component waits for (e.g. EnvironmentAdvancedNetworking).
         child = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
-        where = {"program_id": program_id, "environment_id": environment_id}
         forward = PortForward(
             f"{resource_name}-smtp",
-            **where,
+            program_id=program_id,
+            environment_id=environment_id,
             host=smtp_host,
             port_dest=smtp_port,
             port_orig=port_orig,
@@ -104,11 +104,17 @@ class MailService(pulumi.ComponentResource):
         )
         user_class = EnvironmentSecret if username_secret else EnvironmentVariable
         user_class(
-            f"{resource_name}-username", **where, name=username_variable, value=username, opts=child
+            f"{resource_name}-username",
+            program_id=program_id,
+            environment_id=environment_id,
+            name=username_variable,
+            value=username,
+            opts=child,
         )
         EnvironmentSecret(
             f"{resource_name}-password",
-            **where,
+            program_id=program_id,
+            environment_id=environment_id,
             name=password_variable,
             value=pulumi.Output.secret(password),
             opts=child,

@@ -62,11 +62,11 @@ class IpsecPolicy(ApiModel):
 
 
 class VpnConnection(ApiModel):
-    """One VPN connection; `shared_key` is a secret and never shown in a repr."""
+    """One VPN connection; `shared_key` is a secret, sent on every write, never shown in a repr."""
 
     name: str
     gateway: Gateway
-    shared_key: str = Field(repr=False)
+    shared_key: str | None = Field(default=None, repr=False)  # write-only: GET may omit it
     ipsec_policy: IpsecPolicy
 
 

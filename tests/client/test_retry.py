@@ -91,6 +91,14 @@ def test_patch__retried_on_429_honouring_retry_after(
     assert [v.name for v in client.list_variables("10001", "20001")] == ["A_VAR"]
 
 
+def test_get__503_retry_after_honoured(
+    client: CloudManagerClient, emulator: EmulatorControl, sleeps: list[float]
+) -> None:
+    emulator.inject_fault("http", status=503, retry_after=4, path="^/api/program/10001$")
+    assert client.get_program("10001").id == "10001"
+    assert sleeps == [4.0]
+
+
 def test_delete__retried_on_500(client: CloudManagerClient, emulator: EmulatorControl) -> None:
     created = client.create_network_infrastructure(
         "10001", NetworkInfrastructure(kind="flexiblePortEgress", region="va7")
