@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install pulumi lint test e2e demo demo-stop emulator bench clean clean-tools
+.PHONY: install pulumi lint test e2e demo demo-stop emulator bench clean clean-tools docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ demo-stop:
 ## emulator: run the Cloud Manager emulator in the foreground (http://127.0.0.1:8765)
 emulator: install
 	$(BIN)/aem-cloudmanager-emulator
+
+## docs: regenerate the README's input reference from the input models
+docs: install
+	$(BIN)/python scripts/reference.py --write
 
 clean:
 	rm -rf $(VENV) .state .mypy_cache .ruff_cache .pytest_cache

@@ -35,7 +35,7 @@ class ProviderError(Exception):
 class Inputs(BaseModel):
     """Base of every resource's input model: unknown keys are mistakes, reported at preview."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     resource_name: str
     """The Pulumi resource name, set by the resource class so messages can name it."""

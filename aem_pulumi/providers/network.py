@@ -90,7 +90,7 @@ AddressSpaceCidr = Annotated[str, AfterValidator(_ipv4_cidr), AfterValidator(_at
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, use_attribute_docstrings=True)
 
 
 class IpsecPolicyInputs(_Strict):
@@ -152,7 +152,7 @@ class VpnInputs(_Strict):
 class AdvancedNetworkingInputs(base.Inputs):
     """Inputs of `AdvancedNetworking` (a program's network infrastructure in one region)."""
 
-    model_config = ConfigDict(hide_input_in_errors=True)
+    model_config = ConfigDict(hide_input_in_errors=True, use_attribute_docstrings=True)
 
     program_id: str
     """Cloud Manager program id (digits); changing it replaces the infrastructure."""

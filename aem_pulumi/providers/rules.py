@@ -26,7 +26,7 @@ def default_port_orig(port_dest: int) -> int | None:
 class PortForwardRule(BaseModel):
     """One port forward: AEM reaches `host:port_dest` through `AEM_PROXY_HOST:port_orig`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     host: str
     """Destination host: a lower-case host name or IPv4 address."""

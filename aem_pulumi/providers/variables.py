@@ -7,7 +7,6 @@ environment are merged into one PATCH (`providers.batching`).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -50,9 +49,6 @@ _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_01
 # Statuses of a variable that no longer exists (the listing may keep it for a while).
 _GONE = frozenset({"deleted"})
 _FAILED = frozenset({"failed", "deleted_failed"})
-# A short pause before a batch is taken, so that calls the engine sends together land in one PATCH
-# (each PATCH redeploys the environment for minutes; this costs a fraction of a second).
-GATHER_SECONDS = 0.2
 Key = tuple[str, str | None]
 
 
@@ -320,7 +316,6 @@ def _prepare(changes: Sequence[_Change]) -> None:
     wait_writable(
         first.client, target.program_id, target.environment_id, _latest(changes), _who(changes)
     )
-    time.sleep(GATHER_SECONDS)
 
 
 def _apply(changes: Sequence[_Change]) -> list[BaseException | None]:
