@@ -1,0 +1,146 @@
+"""Advanced networking on one environment: get, enable or change (PUT), disable (DELETE)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response
+
+from aem_pulumi.emulator.app import (
+    bad_request,
+    current,
+    hal_list,
+    json_response,
+    link,
+    read_body,
+    start_operation,
+)
+from aem_pulumi.emulator.environments import (
+    ensure_writable,
+    environment_body,
+    environment_path,
+    find_environment,
+)
+from aem_pulumi.emulator.network import program_infrastructures
+from aem_pulumi.emulator.store import (
+    READY,
+    EnvironmentRecord,
+    InfrastructureRecord,
+    NetworkingRecord,
+    State,
+    infrastructure_status,
+)
+from aem_pulumi.models.advanced_networking import (
+    AdvancedNetworkingConfiguration,
+    AdvancedNetworkingUpdate,
+    PortForward,
+)
+
+PATH = "/api/program/<program_id>/environment/<environment_id>/advancedNetworking"
+WILDCARD_REASON = "a wildcard '*' is only allowed at the start, as in '*.example.com'"
+
+blueprint = Blueprint("advanced_networking", __name__)
+
+
+def configuration_body(env: EnvironmentRecord, infra: InfrastructureRecord) -> dict[str, Any]:
+    """The environment's configuration as seen from one infrastructure's region."""
+    networking = env.networking or NetworkingRecord()
+    body = AdvancedNetworkingConfiguration(
+        program_id=env.program_id,
+        environment_id=env.id,
+        network_infrastructure_id=infra.id,
+        non_proxy_hosts=networking.non_proxy_hosts,
+        port_forwards=networking.port_forwards,
+        advanced_networking_enabled=env.networking is not None,
+        links={"self": link(f"{environment_path(env.program_id, env.id)}/advancedNetworking")},
+    )
+    return body.to_api()
+
+
+@blueprint.get(PATH)
+def get_environment_advanced_networking_configuration_list(
+    program_id: str, environment_id: str
+) -> Response:
+    """One configuration per region that has an infrastructure."""
+    with current().store.transaction() as transaction:
+        env = find_environment(transaction.state, program_id, environment_id)
+        infrastructures = program_infrastructures(transaction.state, program_id)
+        items = [configuration_body(env, infra) for infra in infrastructures]
+    path = f"{environment_path(program_id, environment_id)}/advancedNetworking"
+    return json_response(hal_list("networkingConfigurations", items, path))
+
+
+@blueprint.put(PATH)
+def enable_environment_advanced_networking_configuration(
+    program_id: str, environment_id: str
+) -> Response:
+    """Enable, or replace the whole configuration; 200 with the environment `updating`."""
+    with current().store.transaction() as transaction:
+        state, now = transaction.state, transaction.now
+        env = find_environment(state, program_id, environment_id)
+        networking = _networking(read_body(AdvancedNetworkingUpdate))
+        _ensure_ready_infrastructure(state, program_id, now)
+        ensure_writable(env, now)
+        previous = None if env.networking is None else env.networking.model_dump()
+        env.networking = networking
+        env.operation = start_operation("environment_update", now, previous=previous)
+        transaction.settle()
+        return json_response(environment_body(env, now))
+
+
+def _networking(requested: AdvancedNetworkingUpdate) -> NetworkingRecord:
+    """The configuration to store; 400 for bad non-proxy hosts or a repeated `portOrig`."""
+    hosts = requested.non_proxy_hosts or []
+    forwards = requested.port_forwards or []
+    invalid = _host_problems(hosts) + _port_forward_problems(forwards)
+    if invalid:
+        raise bad_request("Validation failed", invalid=invalid)
+    return NetworkingRecord(non_proxy_hosts=hosts, port_forwards=forwards)
+
+
+def _host_problems(hosts: list[str]) -> list[tuple[str, str]]:
+    """Non-proxy hosts that are empty, contain spaces or a wildcard other than a leading one."""
+    problems: list[tuple[str, str]] = []
+    for index, host in enumerate(hosts):
+        if not host.strip() or " " in host:
+            problems.append((f"nonProxyHosts[{index}]", "must be a host name without spaces"))
+        elif "*" in host[1:] or host == "*":
+            problems.append((f"nonProxyHosts[{index}]", WILDCARD_REASON))
+    return problems
+
+
+def _port_forward_problems(forwards: list[PortForward]) -> list[tuple[str, str]]:
+    """Rules whose `portOrig` an earlier rule already uses."""
+    problems: list[tuple[str, str]] = []
+    first_use: dict[int, int] = {}
+    for index, rule in enumerate(forwards):
+        earlier = first_use.setdefault(rule.port_orig, index)
+        if earlier != index:
+            reason = f"{rule.port_orig} is already used by portForwards[{earlier}]; must be unique"
+            problems.append((f"portForwards[{index}].portOrig", reason))
+    return problems
+
+
+def _ensure_ready_infrastructure(state: State, program_id: str, now: float) -> None:
+    """Advanced networking needs a `ready` infrastructure in the program."""
+    infrastructures = program_infrastructures(state, program_id)
+    if not any(infrastructure_status(infra, now) == READY for infra in infrastructures):
+        title = f"Program {program_id} has no ready network infrastructure"
+        raise bad_request(title)
+
+
+@blueprint.delete(PATH)
+def disable_environment_advanced_networking_configuration(
+    program_id: str, environment_id: str
+) -> Response:
+    """Disable advanced networking; 400 when it is not enabled."""
+    with current().store.transaction() as transaction:
+        env = find_environment(transaction.state, program_id, environment_id)
+        if env.networking is None:
+            raise bad_request(f"Advanced networking is not enabled on environment {env.id}")
+        ensure_writable(env, transaction.now)
+        previous = env.networking.model_dump()
+        env.networking = None
+        env.operation = start_operation("environment_update", transaction.now, previous=previous)
+        transaction.settle()
+        return json_response(environment_body(env, transaction.now))
