@@ -90,7 +90,9 @@ AddressSpaceCidr = Annotated[str, AfterValidator(_ipv4_cidr), AfterValidator(_at
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        extra="forbid", hide_input_in_errors=True, use_attribute_docstrings=True
+    )
 
 
 class IpsecPolicyInputs(_Strict):
