@@ -68,6 +68,12 @@ class MailService(pulumi.ComponentResource):
     default_mail_service_json: pulumi.Output[str]
     osgi_config_path: pulumi.Output[str]
     port_orig: pulumi.Output[int]
+    port_forward: PortForward
+    """The SMTP port forward (child)."""
+    username_resource: EnvironmentVariable | EnvironmentSecret
+    """The username variable, or secret with `username_secret=True` (child)."""
+    password_secret: EnvironmentSecret
+    """The password secret (child)."""
 
     def __init__(
         self,
@@ -93,7 +99,7 @@ class MailService(pulumi.ComponentResource):
         _check_run_mode(run_mode)
         # Children wait for what the component waits for (e.g. EnvironmentAdvancedNetworking).
         child = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
-        forward = PortForward(
+        self.port_forward = PortForward(
             f"{resource_name}-smtp",
             program_id=program_id,
             environment_id=environment_id,
@@ -103,7 +109,7 @@ class MailService(pulumi.ComponentResource):
             opts=child,
         )
         user_class = EnvironmentSecret if username_secret else EnvironmentVariable
-        user_class(
+        self.username_resource = user_class(
             f"{resource_name}-username",
             program_id=program_id,
             environment_id=environment_id,
@@ -111,7 +117,7 @@ class MailService(pulumi.ComponentResource):
             value=username,
             opts=child,
         )
-        EnvironmentSecret(
+        self.password_secret = EnvironmentSecret(
             f"{resource_name}-password",
             program_id=program_id,
             environment_id=environment_id,
@@ -119,8 +125,10 @@ class MailService(pulumi.ComponentResource):
             value=pulumi.Output.secret(password),
             opts=child,
         )
-        self.port_orig = forward.port_orig
-        self.default_mail_service_json = pulumi.Output.all(forward.port_orig, from_address).apply(
+        self.port_orig = self.port_forward.port_orig
+        self.default_mail_service_json = pulumi.Output.all(
+            self.port_forward.port_orig, from_address
+        ).apply(
             lambda args: json.dumps(
                 default_mail_service_config(
                     port_orig=int(args[0]),

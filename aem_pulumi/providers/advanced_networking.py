@@ -7,14 +7,15 @@ GET, one PUT for the lot, one wait (issue 3).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
+from pydantic import ValidationError as PydanticValidationError
 
-from aem_pulumi.client import CloudManagerClient
+from aem_pulumi.client import CloudManagerClient, CloudManagerError, NotFoundError
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate
 from aem_pulumi.providers import base
 from aem_pulumi.providers.base import CloudManagerProvider, Inputs, ProviderError
@@ -33,6 +34,7 @@ from aem_pulumi.providers.rules import (
     rules_as_dicts,
 )
 from aem_pulumi.providers.timeouts import check_timeouts, timeout_for
+from aem_pulumi.providers.waiting import OperationFailed
 
 # Behaviour page: enable/disable/change advanced networking ~10 min; provider default 45 min.
 DEFAULT_TIMEOUTS = {"create": 45 * 60.0, "update": 45 * 60.0, "delete": 45 * 60.0}
@@ -73,6 +75,8 @@ class Change:
 
     who: str
     deadline: Deadline
+    # A removal from an environment that no longer exists is already done (404 = gone).
+    removes: ClassVar[bool] = False
 
     def apply(self, state: NetworkingState) -> NetworkingState:
         """The state after this change; ProviderError when it cannot apply."""
@@ -100,6 +104,8 @@ class Enable(Change):
 @dataclass(frozen=True)
 class Disable(Change):
     """Disable advanced networking (nothing to do when it already is)."""
+
+    removes: ClassVar[bool] = True
 
     def apply(self, state: NetworkingState) -> NetworkingState:
         return NetworkingState(False)
@@ -137,6 +143,7 @@ class RemoveRule(Change):
     """Remove the rule on `port_orig` (nothing to do when it is gone)."""
 
     port_orig: int = 0
+    removes: ClassVar[bool] = True
 
     def apply(self, state: NetworkingState) -> NetworkingState:
         rules = tuple(r for r in state.rules if r.port_orig != self.port_orig)
@@ -149,13 +156,37 @@ def _already_enabled(change: Enable, state: NetworkingState, wanted: NetworkingS
             f"{change.who}: advanced networking is already enabled on this environment; "
             "set adopt=True to take over the existing configuration"
         )
-    return f"{change.who}: cannot adopt: the environment has {_describe(state)}, the inputs want {_describe(wanted)}"
+    return (
+        f"{change.who}: cannot adopt the advanced networking enabled on this environment, it "
+        f"differs from the inputs: {'; '.join(_differences(state, wanted))}; make the inputs "
+        "match it (or change it in Cloud Manager), then run `pulumi up` again"
+    )
 
 
-def _describe(state: NetworkingState) -> str:
-    rules = ", ".join(sorted(r.describe() for r in state.rules)) or "no rules"
-    hosts = ", ".join(sorted(state.non_proxy_hosts)) or "none"
-    return f"port forwards [{rules}] and non-proxy hosts [{hosts}]"
+def _differences(found: NetworkingState, wanted: NetworkingState) -> list[str]:
+    """What the environment has that the inputs do not want, and the reverse."""
+    differences = []
+    if set(found.non_proxy_hosts) != set(wanted.non_proxy_hosts):
+        differences.append(
+            f"non-proxy hosts are [{_hosts(found)}], the inputs want [{_hosts(wanted)}]"
+        )
+    missing = _absent(wanted.rules, found.rules)
+    extra = _absent(found.rules, wanted.rules)
+    differences += [f"port forward {r.describe()} is missing" for r in missing]
+    differences += [f"port forward {r.describe()} is not in the inputs" for r in extra]
+    return differences
+
+
+def _absent(
+    rules: Sequence[PortForwardRule], other: Sequence[PortForwardRule]
+) -> list[PortForwardRule]:
+    """The rules of `rules` that `other` does not hold."""
+    present = _rule_set(other)
+    return [r for r in rules if not _rule_set([r]) <= present]
+
+
+def _hosts(state: NetworkingState) -> str:
+    return ", ".join(sorted(state.non_proxy_hosts))
 
 
 class ConfigurationWriter:
@@ -199,19 +230,36 @@ class ConfigurationWriter:
         return NetworkingState(True, tuple(config.non_proxy_hosts), rules)
 
     def _write(self, state: NetworkingState, changes: Sequence[Change]) -> None:
+        """One PUT (or DELETE), retried while the environment is busy; wait; verify."""
         deadline, who = _latest(changes), _who(changes)
-        if state.enabled:
-            body = AdvancedNetworkingUpdate(
-                non_proxy_hosts=list(state.non_proxy_hosts),
-                port_forwards=[r.to_api() for r in state.rules],
-            )
-            put = self._client.put_advanced_networking
-            write = lambda: put(self._program_id, self._environment_id, body)  # noqa: E731
-        else:
-            delete = self._client.delete_advanced_networking
-            write = lambda: delete(self._program_id, self._environment_id)  # noqa: E731
-        write_when_ready(write, self._client, self._program_id, self._environment_id, deadline, who)
-        wait_applied(self._client, self._program_id, self._environment_id, deadline, who)
+        where = (self._client, self._program_id, self._environment_id, deadline, who)
+        try:
+            write_when_ready(self._request(state), *where)
+            wait_applied(*where)
+        except CloudManagerError as exc:
+            raise ProviderError(
+                f"{who}: writing the advanced networking of environment {self._environment_id} "
+                f"failed: {exc}"
+            ) from None
+        except OperationFailed as exc:  # ended `failed` (or in a state nobody expects)
+            raise ProviderError(
+                f"{exc}; its advanced networking change did not complete: see the environment's "
+                "activity in Cloud Manager, then run `pulumi up` again"
+            ) from None
+        self._verify(state, who)
+
+    def _request(self, state: NetworkingState) -> Callable[[], object]:
+        """The API call that makes the environment's configuration `state`."""
+        program_id, environment_id = self._program_id, self._environment_id
+        if not state.enabled:
+            return lambda: self._client.delete_advanced_networking(program_id, environment_id)
+        body = AdvancedNetworkingUpdate(
+            non_proxy_hosts=list(state.non_proxy_hosts),
+            port_forwards=[r.to_api() for r in state.rules],
+        )
+        return lambda: self._client.put_advanced_networking(program_id, environment_id, body)
+
+    def _verify(self, state: NetworkingState, who: str) -> None:
         if not self.read().same_as(state):
             raise ProviderError(
                 f"{who}: environment {self._environment_id} is ready again but its advanced "
@@ -230,16 +278,39 @@ def _who(changes: Sequence[Change]) -> str:
 def submit(program_id: str, environment_id: str, change: Change) -> None:
     """Apply `change` to the environment, merged with any concurrent ones; raise its own error."""
     client = base.client()
-    get_environment(client, program_id, environment_id, change.who)  # fail early, before a write
+    try:
+        get_environment(client, program_id, environment_id, change.who)  # fail before a write
+    except ProviderError:
+        if change.removes:
+            return  # the environment is gone, and what was to be removed with it
+        raise
+    if isinstance(change, Enable):
+        _require_ready_infrastructure(client, program_id, change.who)
     writer = ConfigurationWriter(client, program_id, environment_id)
     key = (client.settings.api_url, program_id, environment_id, "advancedNetworking")
     batcher: Batcher[Change] = batcher_for(key, lambda: Batcher(writer.apply, writer.prepare))
     batcher.submit(change)
 
 
+def _require_ready_infrastructure(client: CloudManagerClient, program_id: str, who: str) -> None:
+    """Cloud Manager refuses to enable advanced networking before the program's infrastructure."""
+    found = client.list_network_infrastructures(program_id)
+    if any(i.status == "ready" for i in found):
+        return
+    statuses = ", ".join(f"{i.region} '{i.status}'" for i in found) or "none"
+    raise ProviderError(
+        f"{who}: program {program_id} has no ready network infrastructure (found: {statuses}); "
+        "create an AdvancedNetworking resource for the program first and make this resource "
+        "depend on it"
+    )
+
+
 def read_state(program_id: str, environment_id: str) -> NetworkingState:
-    """The environment's configuration now."""
-    return ConfigurationWriter(base.client(), program_id, environment_id).read()
+    """The environment's configuration now; disabled when the environment is gone (404)."""
+    try:
+        return ConfigurationWriter(base.client(), program_id, environment_id).read()
+    except NotFoundError:
+        return NetworkingState(False)
 
 
 class EnvironmentAdvancedNetworkingInputs(Inputs):
@@ -249,7 +320,7 @@ class EnvironmentAdvancedNetworkingInputs(Inputs):
     """Cloud Manager program id."""
     environment_id: str = Field(min_length=1)
     """Environment id within the program."""
-    non_proxy_hosts: list[str] | None = None
+    non_proxy_hosts: list[Annotated[str, AfterValidator(check_non_proxy_host)]] | None = None
     """Hosts reached directly, bypassing the proxy (dedicatedEgressIp and vpn only); `*.` may lead."""
     port_forwards: list[PortForwardRule] | None = None
     """When given, the whole rule list (one write for all; foreign rules show as drift); when
@@ -258,11 +329,6 @@ class EnvironmentAdvancedNetworkingInputs(Inputs):
     """Take over advanced networking that is already enabled, if it matches the inputs."""
     timeouts: dict[str, str] | None = None
     """Deadlines such as `{"create": "45m", "update": "45m", "delete": "45m"}`."""
-
-    @field_validator("non_proxy_hosts")
-    @classmethod
-    def _hosts(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else [check_non_proxy_host(h) for h in value]
 
     @field_validator("timeouts")
     @classmethod
@@ -279,16 +345,15 @@ class EnvironmentAdvancedNetworkingProvider(CloudManagerProvider):
     kind = "EnvironmentAdvancedNetworking"
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """The model's checks, plus unique port_orig within `port_forwards`."""
+        """The model's checks, plus unique port_orig among the valid, known `port_forwards`."""
         result = super().check(olds, news)
-        if result.failures or not isinstance(result.inputs.get("port_forwards"), list):
-            return result
-        rules = [PortForwardRule.model_validate(r) for r in result.inputs["port_forwards"]]
-        failures = [
+        rules = news.get("port_forwards")
+        port_origs = [_port_orig(r) for r in rules] if isinstance(rules, list) else []
+        duplicates = [
             CheckFailure(f"port_forwards[{i}].port_orig", why)
-            for i, why in duplicate_port_origs(rules)
+            for i, why in duplicate_port_origs(port_origs)
         ]
-        return CheckResult(result.inputs, failures)
+        return CheckResult(result.inputs, [*result.failures, *duplicates])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Enable with the inputs (or adopt a matching configuration) and wait until applied."""
@@ -317,10 +382,7 @@ class EnvironmentAdvancedNetworkingProvider(CloudManagerProvider):
         state = read_state(inputs.program_id, inputs.environment_id)
         if not state.enabled:
             return ReadResult(None, {})
-        found = inputs.model_copy(update={"non_proxy_hosts": list(state.non_proxy_hosts)})
-        if inputs.port_forwards is not None:
-            found.port_forwards = list(state.rules)
-        outs = self._outputs(found)
+        outs = self._outputs(_found(inputs, state))
         return ReadResult(id_, outs, _inputs(outs))
 
     def _enable(
@@ -337,6 +399,27 @@ class EnvironmentAdvancedNetworkingProvider(CloudManagerProvider):
         outs = inputs.model_dump(mode="json")
         outs["port_forwards"] = rules_as_dicts(inputs.port_forwards)
         return outs
+
+
+def _found(
+    inputs: EnvironmentAdvancedNetworkingInputs, state: NetworkingState
+) -> EnvironmentAdvancedNetworkingInputs:
+    """The inputs that describe `state`; unset stays unset while Cloud Manager has none."""
+    hosts = list(state.non_proxy_hosts)
+    found = inputs.model_copy(
+        update={"non_proxy_hosts": hosts or (None if inputs.non_proxy_hosts is None else [])}
+    )
+    if inputs.port_forwards is not None:  # rules are this resource's only when it lists them
+        found.port_forwards = list(state.rules)
+    return found
+
+
+def _port_orig(rule: Any) -> int | None:
+    """A rule's port_orig (default filled in); None when the rule is invalid or not yet known."""
+    try:
+        return PortForwardRule.model_validate(rule).port_orig
+    except PydanticValidationError:
+        return None
 
 
 def _inputs(props: dict[str, Any]) -> dict[str, Any]:

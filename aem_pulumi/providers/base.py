@@ -141,15 +141,16 @@ def _differs(old: Any, new: Any) -> bool:
 
 
 def _canonical(value: Any) -> Any:
-    """Comparable form: numbers as floats, dicts without None values, None for empty containers."""
+    """Comparable form: numbers as floats, dicts without None values (an empty list stays a list:
+    `port_forwards=[]` means "own the list, empty", unlike None)."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, Mapping):
-        return {k: _canonical(v) for k, v in value.items() if v is not None} or None
+        return {k: _canonical(v) for k, v in value.items() if v is not None}
     if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value] or None
+        return [_canonical(v) for v in value]
     return value
 
 

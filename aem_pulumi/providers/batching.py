@@ -58,6 +58,7 @@ class Batcher(Generic[C]):
                 self._lead()
             else:
                 ticket.event.wait(timeout=0.5)
+                ticket.event.clear()  # else a set event makes this loop spin
         if ticket.error is not None:
             raise ticket.error
 

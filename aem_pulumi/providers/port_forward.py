@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, ReadResult, UpdateResult
 from pydantic import Field, field_validator
 
 from aem_pulumi.providers.advanced_networking import (
@@ -16,7 +16,12 @@ from aem_pulumi.providers.advanced_networking import (
 )
 from aem_pulumi.providers.base import CloudManagerProvider, Inputs
 from aem_pulumi.providers.environments import Deadline
-from aem_pulumi.providers.rules import PORT_ORIG_MAX, PORT_ORIG_MIN, PortForwardRule
+from aem_pulumi.providers.rules import (
+    PORT_ORIG_MAX,
+    PORT_ORIG_MIN,
+    PortForwardRule,
+    default_port_orig,
+)
 from aem_pulumi.providers.timeouts import check_timeouts, timeout_for
 
 
@@ -47,6 +52,16 @@ class PortForwardProvider(CloudManagerProvider):
     inputs_model: ClassVar[type[Inputs]] = PortForwardInputs
     replace_on_change = frozenset({"program_id", "environment_id", "port_orig"})
     kind = "PortForward"
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """The model's checks, with port_orig's default filled in even while inputs are unknown."""
+        # The base check returns unknown-bearing inputs raw; without port_orig, `diff` would
+        # announce at preview a replacement (port_orig 30465 -> none) that `up` never does.
+        result = super().check(olds, news)
+        inputs = dict(result.inputs)
+        if inputs.get("port_orig") is None and not result.failures:
+            inputs["port_orig"] = _default_port_orig(inputs.get("port_dest"))
+        return CheckResult(inputs, result.failures)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Add the rule (an identical existing rule is taken over) and wait until applied."""
@@ -95,6 +110,12 @@ class PortForwardProvider(CloudManagerProvider):
         return PortForwardInputs.model_validate(
             {k: v for k, v in props.items() if k in PortForwardInputs.model_fields}
         )
+
+
+def _default_port_orig(port_dest: Any) -> int | None:
+    """`30000 + port_dest` when port_dest is known (a number, not UNKNOWN) and that fits."""
+    known = isinstance(port_dest, int | float) and not isinstance(port_dest, bool)
+    return default_port_orig(int(port_dest)) if known else None
 
 
 def _id(inputs: PortForwardInputs) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -90,15 +91,17 @@ class PortForwardRule(BaseModel):
         return f"{self.host}:{self.port_dest} via {self.port_orig}"
 
 
-def duplicate_port_origs(rules: list[PortForwardRule]) -> list[tuple[int, str]]:
-    """(index, reason) for each rule whose port_orig an earlier rule already uses ('must be unique')."""
-    seen: dict[int | None, int] = {}
+def duplicate_port_origs(port_origs: Sequence[int | None]) -> list[tuple[int, str]]:
+    """(index, reason) for each port_orig an earlier rule already uses (None: not judged)."""
+    seen: dict[int, int] = {}
     duplicates: list[tuple[int, str]] = []
-    for index, rule in enumerate(rules):
-        if rule.port_orig in seen:
-            reason = f"port_orig {rule.port_orig} is already used by port_forwards[{seen[rule.port_orig]}]"
+    for index, port_orig in enumerate(port_origs):
+        if port_orig is None:
+            continue
+        if port_orig in seen:
+            reason = f"port_orig {port_orig} is already used by port_forwards[{seen[port_orig]}]"
             duplicates.append((index, reason))
-        seen.setdefault(rule.port_orig, index)
+        seen.setdefault(port_orig, index)
     return duplicates
 
 

@@ -29,6 +29,7 @@ mail = MailService(
     environment_id=environment_id,
     smtp_host=config.require("smtpHost"),
     smtp_port=config.get_int("smtpPort") or 465,
+    port_orig=config.get_int("smtpPortOrig"),  # default: 30000 + smtpPort
     from_address=config.require("fromAddress"),
     username=config.require("emailUsername"),
     password=config.require_secret("emailPassword"),

@@ -167,7 +167,10 @@ def test_mail_service__children(mocks: Mocks) -> Any:
         assert "password123" not in text
         assert "myApiKey" not in text
 
-    return mail.default_mail_service_json.apply(check)
+    children = [mail.port_forward.id, mail.username_resource.id, mail.password_secret.id]
+    return pulumi.Output.all(mail.default_mail_service_json, *children).apply(
+        lambda values: check(values[0])
+    )
 
 
 @pulumi.runtime.test

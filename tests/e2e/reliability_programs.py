@@ -1,0 +1,162 @@
+"""Small Pulumi programs for the reliability tests, written into a test's folder at run time.
+
+One project, `aem-reliability`, whose program declares whatever `resources.json` beside it lists,
+so each test states its resources as data (and edits them between runs) instead of keeping a
+program per case. Secret values never sit in that file: a value `{"secret": "key"}` is read from
+the stack's encrypted `secretValues` configuration (a JSON object set through stdin).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT = "aem-reliability"
+SPEC_FILE = "resources.json"
+
+PULUMI_YAML = f"""\
+name: {PROJECT}
+description: aem-pulumi reliability tests (resources listed in {SPEC_FILE})
+runtime:
+  name: python
+"""
+
+PROGRAM = '''\
+"""Declares the resources listed in resources.json (see tests/e2e/reliability_programs.py)."""
+
+import json
+from pathlib import Path
+
+import pulumi
+
+import aem_pulumi
+
+config = pulumi.Config()
+spec = json.loads((Path(__file__).parent / "resources.json").read_text())
+secret_values = config.get_secret("secretValues") or pulumi.Output.secret("{}")
+declared = {}
+
+
+def resolve(value):
+    """A plain value, or the secret `{"secret": key}` names in the stack configuration."""
+    if isinstance(value, dict) and set(value) == {"secret"}:
+        key = value["secret"]
+        return pulumi.Output.secret(secret_values.apply(lambda text: json.loads(text)[key]))
+    return value
+
+
+for item in spec["resources"]:
+    kind = getattr(aem_pulumi, item["kind"])
+    args = {name: resolve(value) for name, value in item.get("args", {}).items()}
+    depends_on = [declared[name] for name in item.get("depends_on", [])]
+    opts = pulumi.ResourceOptions(depends_on=depends_on)
+    declared[item["name"]] = kind(item["name"], **args, opts=opts)
+
+for name, resource in declared.items():
+    pulumi.export(name, resource.id)
+'''
+
+
+@dataclass
+class Spec:
+    """The resources a program declares, in order; `secrets` are their secret values by key."""
+
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    secrets: dict[str, str] = field(default_factory=dict)
+
+    def add(
+        self, kind: str, resource_name: str, /, depends_on: list[str] | None = None, **args: Any
+    ) -> Spec:
+        """Declare one resource (`args` as the resource class takes them)."""
+        entry = {"kind": kind, "name": resource_name, "args": args, "depends_on": depends_on or []}
+        self.resources.append(entry)
+        return self
+
+    def secret(self, key: str, value: str) -> dict[str, str]:
+        """Register a secret value; answers the reference to pass as an argument."""
+        self.secrets[key] = value
+        return {"secret": key}
+
+    def names(self, kind: str | None = None) -> list[str]:
+        """The declared resource names (of one kind)."""
+        return [r["name"] for r in self.resources if kind in (None, r["kind"])]
+
+    def write(self, project_dir: Path) -> None:
+        """Write resources.json (no secret value in it)."""
+        (project_dir / SPEC_FILE).write_text(json.dumps({"resources": self.resources}, indent=2))
+
+
+def write_project(project_dir: Path, spec: Spec) -> Path:
+    """Create the project (Pulumi.yaml, __main__.py, resources.json) in `project_dir`."""
+    project_dir.mkdir(parents=True, exist_ok=True)
+    (project_dir / "Pulumi.yaml").write_text(PULUMI_YAML)
+    (project_dir / "__main__.py").write_text(PROGRAM)
+    spec.write(project_dir)
+    return project_dir
+
+
+# --- building blocks ---------------------------------------------------------------------------
+
+PROGRAM_ID = "10001"
+DEV, STAGE = "20001", "20002"
+NETWORK = "network"
+
+
+def network(spec: Spec, *, region: str = "va7", adopt: bool = False) -> Spec:
+    """The program's flexiblePortEgress infrastructure, named `network`."""
+    args: dict[str, Any] = {"program_id": PROGRAM_ID, "kind": "flexiblePortEgress"}
+    args["region"] = region
+    if adopt:
+        args["adopt"] = True
+    return spec.add("AdvancedNetworking", NETWORK, **args)
+
+
+def networking(spec: Spec, environment_id: str, *, adopt: bool = False) -> str:
+    """Advanced networking on an environment (rules left to PortForwards); answers its name."""
+    name = f"networking-{environment_id}"
+    args: dict[str, Any] = {"program_id": PROGRAM_ID, "environment_id": environment_id}
+    if adopt:
+        args["adopt"] = True
+    spec.add("EnvironmentAdvancedNetworking", name, depends_on=[NETWORK], **args)
+    return name
+
+
+def port_forwards(
+    spec: Spec, environment_id: str, count: int, *, first_port_orig: int = 30100
+) -> list[tuple[str, int, int]]:
+    """`count` PortForwards on the environment; answers their rules (host, port_dest, port_orig)."""
+    rules = []
+    for index in range(count):
+        host = f"smtp{index}.e{environment_id}.example.com"
+        port_dest, port_orig = 2000 + index, first_port_orig + index
+        spec.add(
+            "PortForward",
+            f"forward-{environment_id}-{index}",
+            depends_on=[f"networking-{environment_id}"],
+            program_id=PROGRAM_ID,
+            environment_id=environment_id,
+            host=host,
+            port_dest=port_dest,
+            port_orig=port_orig,
+        )
+        rules.append((host, port_dest, port_orig))
+    return rules
+
+
+def secrets(spec: Spec, environment_id: str, count: int, values: list[str]) -> list[str]:
+    """`count` EnvironmentSecrets on the environment, values from `values`; answers their names."""
+    names = []
+    for index in range(count):
+        name = f"REL_SECRET_{index:02d}"
+        spec.add(
+            "EnvironmentSecret",
+            f"secret-{environment_id}-{index}",
+            program_id=PROGRAM_ID,
+            environment_id=environment_id,
+            name=name,
+            value=spec.secret(f"{environment_id}-{index}", values[index]),
+        )
+        names.append(name)
+    return names
