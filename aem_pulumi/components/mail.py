@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -126,20 +127,17 @@ class MailService(pulumi.ComponentResource):
             opts=child,
         )
         self.port_orig = self.port_forward.port_orig
-        self.default_mail_service_json = pulumi.Output.all(
-            self.port_forward.port_orig, from_address
-        ).apply(
+        render = functools.partial(
+            default_mail_service_config,
+            smtp_port=smtp_port,
+            username_variable=username_variable,
+            password_variable=password_variable,
+            username_secret=username_secret,
+            ssl=ssl,
+        )
+        self.default_mail_service_json = pulumi.Output.all(self.port_orig, from_address).apply(
             lambda args: json.dumps(
-                default_mail_service_config(
-                    port_orig=int(args[0]),
-                    smtp_port=smtp_port,
-                    from_address=str(args[1]),
-                    username_variable=username_variable,
-                    password_variable=password_variable,
-                    username_secret=username_secret,
-                    ssl=ssl,
-                ),
-                indent=4,
+                render(port_orig=int(args[0]), from_address=str(args[1])), indent=4
             )
         )
         self.osgi_config_path = pulumi.Output.from_input(app_name).apply(
