@@ -23,7 +23,7 @@ pulumi:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy aem_pulumi tests/e2e/harness.py
+	$(BIN)/mypy aem_pulumi tests/e2e/harness.py benchmarks
 	cd tools/pulumi-language-python && test -z "$$(gofmt -l .)" && go vet ./...
 
 ## test: every test (lint, client, emulator, providers, components, real-CLI end to end)
@@ -52,6 +52,10 @@ docs: install
 
 clean:
 	rm -rf $(VENV) .state .mypy_cache .ruff_cache .pytest_cache
+
+## bench: API writes, environment updates and wall time of real `pulumi` runs (~10 min); rewrites BENCHMARKS.md
+bench: install pulumi
+	$(BIN)/python -m benchmarks.bench
 
 ## clean-tools: drop the built Pulumi CLI (rebuilding takes a few minutes)
 clean-tools:

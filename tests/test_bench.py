@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
-from pathlib import Path
+from benchmarks import bench, counting, report
 
-# `benchmarks/` is not installed with the package: import it from the repository root.
-REPO_ROOT = str(Path(__file__).resolve().parents[1])
-if REPO_ROOT not in sys.path:
-    sys.path.insert(0, REPO_ROOT)
-bench = importlib.import_module("benchmarks.bench")
-counting = importlib.import_module("benchmarks.counting")
-report = importlib.import_module("benchmarks.report")
 Target, Counts, count = bench.Target, counting.Counts, counting.count
 Row, render_row = report.Row, report.render_row
 render_call_log, render_comparison = report.render_call_log, report.render_comparison

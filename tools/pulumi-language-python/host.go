@@ -129,7 +129,11 @@ func (h *host) execArgs(req *pulumirpc.RunRequest, prog program) []string {
 
 // configEnviron passes the stack config the way the Python SDK reads it (pulumi.runtime.config).
 func configEnviron(req *pulumirpc.RunRequest) ([]string, error) {
-	config, err := json.Marshal(req.GetConfig())
+	values := req.GetConfig()
+	if values == nil {
+		values = map[string]string{} // "null" would make the SDK's set_all_config fail
+	}
+	config, err := json.Marshal(values)
 	if err != nil {
 		return nil, fmt.Errorf("serializing config: %w", err)
 	}

@@ -1,0 +1,93 @@
+"""What a command cost, counted from the emulator's request log (never from our own bookkeeping)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+DEFINITIONS = """\
+- API write: a POST, PUT, PATCH or DELETE under `/api/` that the emulator accepted (2xx).
+- API read: a GET under `/api/`, whatever its answer.
+- Refused: a write under `/api/` answered with an error (409 while the environment is busy).
+- Token: a call under `/ims/` (the OAuth token), counted apart: neither a read nor a write.
+- Environment update (net+vars): an accepted PUT or DELETE of an environment's
+  `advancedNetworking` (net) or an accepted PATCH of its `variables` (vars); each puts the
+  environment in `updating` for T seconds.
+- Limit: the physical limit, the fewest environment updates the command could trigger: one
+  networking update plus one variables update per deployment (3 for the 50-resource stack,
+  whose port forwards depend on the resource that enables networking).
+"""
+"""How each column is counted; printed in BENCHMARKS.md."""
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_ENVIRONMENT = r"^/api/program/[^/]+/environment/[^/]+"
+_NETWORKING = re.compile(_ENVIRONMENT + r"/advancedNetworking/?$")
+_VARIABLES = re.compile(_ENVIRONMENT + r"/variables/?$")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The calls of one measured command, by kind."""
+
+    writes: int = 0
+    reads: int = 0
+    refused: int = 0
+    tokens: int = 0
+    networking_updates: int = 0
+    variables_updates: int = 0
+
+    @property
+    def updates(self) -> int:
+        """Environment updates triggered: networking PUT/DELETE plus variables PATCH (accepted)."""
+        return self.networking_updates + self.variables_updates
+
+    @property
+    def calls(self) -> int:
+        """Every API and token call, whatever its answer."""
+        return self.writes + self.reads + self.refused + self.tokens
+
+
+def accepted(entry: Mapping[str, Any]) -> bool:
+    """Whether the emulator answered the call with a 2xx (a dropped connection has no status)."""
+    status = entry.get("status")
+    return isinstance(status, int) and 200 <= status < 300
+
+
+def environment_update(entry: Mapping[str, Any]) -> str | None:
+    """`networking` or `variables` when the call is an accepted environment update, else None."""
+    method, path = str(entry["method"]).upper(), str(entry["path"])
+    if not accepted(entry):
+        return None
+    if method in ("PUT", "DELETE") and _NETWORKING.match(path):
+        return "networking"
+    if method == "PATCH" and _VARIABLES.match(path):
+        return "variables"
+    return None
+
+
+def count(log: Iterable[Mapping[str, Any]]) -> Counts:
+    """Classify every entry of `GET /__emulator/requests` (see DEFINITIONS)."""
+    tally = dict.fromkeys(("writes", "reads", "refused", "tokens", "networking", "variables"), 0)
+    for entry in log:
+        method, path = str(entry["method"]).upper(), str(entry["path"])
+        if path.startswith("/ims/"):
+            tally["tokens"] += 1
+        elif not path.startswith("/api/"):
+            continue
+        elif method == "GET":
+            tally["reads"] += 1
+        elif method in WRITE_METHODS:
+            tally["writes" if accepted(entry) else "refused"] += 1
+        kind = environment_update(entry)
+        if kind is not None:
+            tally[kind] += 1
+    return Counts(
+        writes=tally["writes"],
+        reads=tally["reads"],
+        refused=tally["refused"],
+        tokens=tally["tokens"],
+        networking_updates=tally["networking"],
+        variables_updates=tally["variables"],
+    )
