@@ -151,10 +151,6 @@ def test_examples__edits_update_replace_and_secret(
     deployed: Deployed, cloud_manager: CloudManagerClient, emulator: EmulatorControl
 ) -> None:
     dev = deployed.dev
-    # Let the program take an explicit port_orig: unset, it is the default 30000 + port_dest.
-    explicit_port_orig(dev)
-    dev.preview(expect_no_changes=True)
-
     # host and port_dest on the same port_orig: an update in place.
     dev.config_set("smtpPortOrig", "30465")
     dev.config_set("smtpPort", "2525")
@@ -369,16 +365,6 @@ def planned_steps(digest: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def planned_ops(digest: dict[str, Any]) -> dict[str, str]:
     """`{resource name: op}` of the steps that change something."""
     return {name: step["op"] for name, step in planned_steps(digest).items()}
-
-
-def explicit_port_orig(cli: PulumiCLI) -> None:
-    """Edit the copied mail program so `MailService` takes `port_orig` from `smtpPortOrig`."""
-    program = cli.project_dir / "examples" / "mail" / "__main__.py"
-    anchor = '    smtp_port=config.get_int("smtpPort") or 465,\n'
-    source = program.read_text()
-    assert source.count(anchor) == 1, "the example changed: update explicit_port_orig()"
-    added = '    port_orig=config.get_int("smtpPortOrig"),\n'
-    program.write_text(source.replace(anchor, anchor + added))
 
 
 def port_forwards(
