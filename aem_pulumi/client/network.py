@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from aem_pulumi.client.errors import APIConnectionError, ServerError
+from aem_pulumi.client.errors import APIConnectionError, ServerError, ValidationError
 from aem_pulumi.client.transport import Transport
 from aem_pulumi.models.base import embedded
 from aem_pulumi.models.network import NetworkInfrastructure
@@ -37,24 +37,40 @@ class NetworkOperations(Transport):
     def create_network_infrastructure(
         self, program_id: str, infrastructure: NetworkInfrastructure
     ) -> NetworkInfrastructure:
-        """Start creating it (status `creating`); safe against a POST whose answer was lost."""
+        """Start creating it (status `creating`); safe against a POST whose answer was lost.
+
+        After an ambiguous answer (a 5xx, or a connection lost once the request was sent) the
+        infrastructure is looked up in its region: found, it is the answer; not found, the POST is
+        sent again, as often as the retry policy allows (STYLE.md: "after an ambiguous POST, look
+        the object up before creating again").
+        """
         path = f"/api/program/{program_id}/networkInfrastructures"
-        try:
-            response = self._request(
-                "POST", path, json=infrastructure.to_api(), sensitive=_secrets(infrastructure)
-            )
-        except (ServerError, APIConnectionError) as exc:
-            if isinstance(exc, APIConnectionError) and not exc.sent:
-                raise
-            # The POST may have been carried out: look before creating a second one.
-            found = self._find_in_region(program_id, infrastructure)
-            if found is None:
-                raise
-            log.warning(
-                "POST %s had no clear answer, but the infrastructure exists: %s", path, found.id
-            )
-            return found
-        return NetworkInfrastructure.model_validate(response.json())
+        attempt, unanswered = 0, False
+        while True:
+            attempt += 1
+            try:
+                response = self._request(
+                    "POST", path, json=infrastructure.to_api(), sensitive=_secrets(infrastructure)
+                )
+            except (ServerError, APIConnectionError) as exc:
+                if isinstance(exc, APIConnectionError) and not exc.sent:
+                    raise
+                found = self._looked_up(program_id, infrastructure, path)
+                if found is not None:
+                    return found
+                if attempt >= self._retry.max_attempts:
+                    raise
+                self._before_repeating(exc, attempt, path)
+                unanswered = True
+                continue
+            except ValidationError:
+                # An earlier, unanswered POST may have been carried out after all: the region is
+                # taken by the infrastructure it created.
+                found = self._looked_up(program_id, infrastructure, path) if unanswered else None
+                if found is None:
+                    raise
+                return found
+            return NetworkInfrastructure.model_validate(response.json())
 
     def update_network_infrastructure(
         self, program_id: str, infrastructure_id: str, infrastructure: NetworkInfrastructure
@@ -72,6 +88,33 @@ class NetworkOperations(Transport):
         path = f"/api/program/{program_id}/networkInfrastructure/{infrastructure_id}"
         response = self._request("DELETE", path)
         return NetworkInfrastructure.model_validate(response.json()) if response.content else None
+
+    def _looked_up(
+        self, program_id: str, wanted: NetworkInfrastructure, path: str
+    ) -> NetworkInfrastructure | None:
+        """The infrastructure an unanswered POST may have created, if it exists."""
+        found = self._find_in_region(program_id, wanted)
+        if found is not None:
+            log.warning(
+                "POST %s had no clear answer, but the infrastructure exists: %s", path, found.id
+            )
+        return found
+
+    def _before_repeating(
+        self, error: ServerError | APIConnectionError, attempt: int, path: str
+    ) -> None:
+        """Log and wait before sending a POST again that surely created nothing."""
+        retry_after = error.retry_after if isinstance(error, ServerError) else None
+        delay = self._retry.delay(attempt, retry_after)
+        log.warning(
+            "%s; no infrastructure was created, POST %s again (attempt %d of %d) in %.1fs",
+            error,
+            path,
+            attempt + 1,
+            self._retry.max_attempts,
+            delay,
+        )
+        self._sleep(delay)
 
     def _find_in_region(
         self, program_id: str, wanted: NetworkInfrastructure

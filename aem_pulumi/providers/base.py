@@ -8,6 +8,7 @@ from the inputs each provider declares as replace-on-change (pulumi-dynamic.md, 
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -22,6 +23,8 @@ from aem_pulumi.client.settings import ENV_NAMES, ClientSettings, config_key
 
 PROVIDER_KEY = "__provider"
 UNKNOWN = rpc.UNKNOWN
+# Every module holding a provider class; the first `configure()` imports them all (see there).
+PROVIDER_MODULES = ("advanced_networking", "network", "port_forward", "variables")
 
 _lock = threading.Lock()
 _stack_config: dict[str, str] = {}
@@ -100,7 +103,17 @@ class CloudManagerProvider(ResourceProvider):
     local_inputs: ClassVar[frozenset[str]] = frozenset({"timeouts", "adopt", "resource_name"})
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Take the `aem:*` credentials from the stack configuration (secrets arrive decrypted)."""
+        """Take the `aem:*` credentials from the stack configuration (secrets arrive decrypted).
+
+        It also imports every provider module, so that none is imported later while calls run:
+        the SDK unpickles a provider and calls this under its provider lock, before any call of
+        the process. Importing a module builds its pydantic models, which parse source code with
+        `ast` (attribute docstrings); the SDK formats each failure's traceback, which parses too
+        (3.11's carets). On CPython 3.11 the two at once in two threads failed a real-CLI `up`
+        with `SystemError: AST constructor recursion depth mismatch` (python/cpython#106905).
+        """
+        for name in PROVIDER_MODULES:
+            importlib.import_module(f"aem_pulumi.providers.{name}")
         configure_from_stack(_ConfigView(req))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:

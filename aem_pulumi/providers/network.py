@@ -229,6 +229,9 @@ class AdvancedNetworkingProvider(base.CloudManagerProvider):
         deadline = Deadline(timeout_for("create", _timeouts(props), defaults), "create")
         client = base.client()
         existing = _existing_in_region(client, inputs, who)
+        if existing is not None and _left_failed(existing, inputs):
+            _delete_failed(client, inputs.program_id, existing, deadline, who)
+            existing = None
         if existing is None:
             infrastructure_id = _start_create(client, inputs, who)
         else:
@@ -426,6 +429,33 @@ def _start_create(client: CloudManagerClient, inputs: AdvancedNetworkingInputs, 
     if not created.id:
         raise base.ProviderError(f"{who}: Cloud Manager created an infrastructure without an id")
     return created.id
+
+
+def _left_failed(existing: NetworkInfrastructure, inputs: AdvancedNetworkingInputs) -> bool:
+    """Whether `existing` is a failed creation of what the inputs want (an earlier `up`'s)."""
+    return existing.status in (FAILED, ERROR) and existing.kind == inputs.kind
+
+
+def _delete_failed(
+    client: CloudManagerClient,
+    program_id: str,
+    existing: NetworkInfrastructure,
+    deadline: Deadline,
+    who: str,
+) -> None:
+    """Delete a failed infrastructure so the region is free to create it again.
+
+    A failed infrastructure is never usable, and a failed create leaves nothing in the Pulumi
+    state (the engine records no partial create): without this, every later `up` would stop on
+    it and ask for adopt=True, which cannot help either.
+    """
+    infrastructure_id = str(existing.id)
+    progress(
+        f"{who}: network infrastructure {infrastructure_id} in region {existing.region} is "
+        f"'{existing.status}' (an earlier attempt failed); deleting it to create it again"
+    )
+    _request_delete(client, program_id, infrastructure_id, who)
+    _wait_gone(client, program_id, infrastructure_id, deadline, who)
 
 
 def _adopt(existing: NetworkInfrastructure, inputs: AdvancedNetworkingInputs, who: str) -> str:

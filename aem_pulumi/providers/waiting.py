@@ -9,12 +9,15 @@ from typing import TypeVar
 
 import pulumi
 
+from aem_pulumi.client import APIConnectionError, RateLimitError, ServerError
 from aem_pulumi.providers.timeouts import format_duration
 
 T = TypeVar("T")
 
 POLL_INTERVAL = 5.0  # seconds between status reads; short operations still finish promptly
 PROGRESS_EVERY = 30.0  # seconds between progress lines on stderr
+# Failures of a status read that say nothing about the object (the API is down or overloaded).
+TRANSIENT_ERRORS = (APIConnectionError, ServerError, RateLimitError)
 
 
 class OperationFailed(Exception):
@@ -48,7 +51,7 @@ def wait_for(
     last_report: float | None = None
     pause = interval if interval is not None else _poll_interval()
     while True:
-        current = read()
+        current = _read_through_outages(read, started + timeout, pause, what, who, timeout_key)
         state = status(current)
         if state in ready:
             return current
@@ -66,6 +69,28 @@ def wait_for(
             progress(f"{who}: waiting for {what} ('{state}', {format_duration(waited)} so far)")
             last_report = time.monotonic()
         time.sleep(min(pause, max(0.0, timeout - waited)))
+
+
+def _read_through_outages(
+    read: Callable[[], T], deadline: float, pause: float, what: str, who: str, timeout_key: str
+) -> T:
+    """`read()`, read again while the API is unreachable or failing, until the deadline.
+
+    The client has retried each read already; an outage of the API must not fail a wait that may
+    last an hour while Cloud Manager carries on, so the wait goes on and says why on stderr.
+    """
+    while True:
+        try:
+            return read()
+        except TRANSIENT_ERRORS as exc:
+            now = time.monotonic()
+            if now >= deadline:
+                raise WaitTimeout(
+                    f"{who}: {what} could not be read ({exc}) until the deadline (timeout), "
+                    f"raise timeouts.{timeout_key} or retry later"
+                ) from None
+            progress(f"{who}: cannot read {what} ({exc}); still waiting")
+            time.sleep(min(pause, deadline - now))
 
 
 def progress(message: str) -> None:

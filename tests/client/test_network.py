@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from aem_pulumi.client import (
-    APIConnectionError,
     CloudManagerClient,
     NotFoundError,
+    RetryPolicy,
     ServerError,
     ValidationError,
 )
@@ -118,14 +120,15 @@ def test_delete_network_infrastructure__environment_enabled(client: CloudManager
     assert "environment 20001" in str(caught.value)
 
 
-def test_create_network_infrastructure__dropped_post_not_repeated_blindly(
+def test_create_network_infrastructure__dropped_post_looked_up_then_repeated(
     client: CloudManagerClient, emulator: EmulatorControl
 ) -> None:
     emulator.inject_fault("drop", method="POST", path="networkInfrastructures")
-    with pytest.raises(APIConnectionError, match="got no answer"):
-        client.create_network_infrastructure("10001", FLEXIBLE)
-    assert len(_posts(emulator)) == 1
-    assert client.list_network_infrastructures("10001") == []
+    created = client.create_network_infrastructure("10001", FLEXIBLE)
+    calls = [(r["method"], r["status"]) for r in emulator.requests() if "networkInfra" in r["path"]]
+    # The unanswered POST is followed by a look-up (nothing there), then one more POST.
+    assert calls == [("POST", None), ("GET", 200), ("POST", 201)]
+    assert [i.id for i in client.list_network_infrastructures("10001")] == [created.id]
 
 
 def test_create_network_infrastructure__ambiguous_answer_finds_the_object(
@@ -140,14 +143,26 @@ def test_create_network_infrastructure__ambiguous_answer_finds_the_object(
     assert len(client.list_network_infrastructures("10001")) == 1
 
 
-def test_create_network_infrastructure__post_not_retried_on_500(
+def test_create_network_infrastructure__500_looked_up_then_repeated(
     client: CloudManagerClient, emulator: EmulatorControl
 ) -> None:
     emulator.inject_fault("http", status=500, method="POST", path="networkInfrastructures")
+    created = client.create_network_infrastructure("10001", FLEXIBLE)
+    assert [r["status"] for r in _posts(emulator)] == [500, 201]
+    assert len(client.list_network_infrastructures("10001")) == 1
+    assert created.status == "ready"
+
+
+def test_create_network_infrastructure__gives_up_after_max_attempts(
+    make_client: Any, emulator: EmulatorControl
+) -> None:
+    client = make_client(retry=RetryPolicy(max_attempts=2, jitter=lambda: 1.0))
+    emulator.inject_fault("http", status=500, method="POST", path="networkInfrastructures", count=5)
     with pytest.raises(ServerError) as caught:
         client.create_network_infrastructure("10001", FLEXIBLE)
     assert caught.value.status == 500
-    assert len(_posts(emulator)) == 1
+    assert [r["status"] for r in _posts(emulator)] == [500, 500]
+    assert client.list_network_infrastructures("10001") == []
 
 
 def test_create_network_infrastructure__post_retried_on_429(

@@ -82,7 +82,9 @@ def test_errors__secret_value_refused_by_the_api(client: CloudManagerClient) -> 
 def test_errors_and_logs__vpn_shared_key(
     client: CloudManagerClient, emulator: EmulatorControl, caplog: pytest.LogCaptureFixture
 ) -> None:
-    emulator.inject_fault("http", status=500, method="POST", path="networkInfrastructures")
+    emulator.inject_fault(
+        "http", status=500, method="POST", path="networkInfrastructures", count=10
+    )
     vpn = NetworkInfrastructure.model_validate(
         {
             "kind": "vpn",

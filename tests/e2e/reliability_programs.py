@@ -40,10 +40,14 @@ declared = {}
 
 
 def resolve(value):
-    """A plain value, or the secret `{"secret": key}` names in the stack configuration."""
+    """The value, each `{"secret": key}` in it read from the stack's secret configuration."""
     if isinstance(value, dict) and set(value) == {"secret"}:
         key = value["secret"]
         return pulumi.Output.secret(secret_values.apply(lambda text: json.loads(text)[key]))
+    if isinstance(value, dict):
+        return {name: resolve(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [resolve(item) for item in value]
     return value
 
 
@@ -55,7 +59,7 @@ for item in spec["resources"]:
     declared[item["name"]] = kind(item["name"], **args, opts=opts)
 
 for name, resource in declared.items():
-    pulumi.export(name, resource.id)
+    pulumi.export(name, resource.id if isinstance(resource, pulumi.CustomResource) else resource.urn)
 '''
 
 
@@ -104,13 +108,52 @@ DEV, STAGE = "20001", "20002"
 NETWORK = "network"
 
 
-def network(spec: Spec, *, region: str = "va7", adopt: bool = False) -> Spec:
-    """The program's flexiblePortEgress infrastructure, named `network`."""
-    args: dict[str, Any] = {"program_id": PROGRAM_ID, "kind": "flexiblePortEgress"}
-    args["region"] = region
+def network(
+    spec: Spec,
+    name: str = NETWORK,
+    *,
+    program_id: str = PROGRAM_ID,
+    region: str = "va7",
+    vpn: dict[str, Any] | None = None,
+    adopt: bool = False,
+) -> str:
+    """A network infrastructure (flexiblePortEgress, or vpn with `vpn`); answers its name."""
+    args: dict[str, Any] = {"program_id": program_id, "region": region}
+    args["kind"] = "flexiblePortEgress" if vpn is None else "vpn"
+    if vpn is not None:
+        args["vpn"] = vpn
     if adopt:
         args["adopt"] = True
-    return spec.add("AdvancedNetworking", NETWORK, **args)
+    spec.add("AdvancedNetworking", name, **args)
+    return name
+
+
+def vpn_settings(
+    spec: Spec, shared_key: str, dns_resolver: str = "10.151.201.22"
+) -> dict[str, Any]:
+    """VPN settings with one connection; the shared key goes to the secret configuration."""
+    return {
+        "address_space": ["10.104.182.64/26"],
+        "dns_resolvers": [dns_resolver],
+        "connections": [
+            {
+                "name": "office",
+                "gateway_address": "195.231.212.78",
+                "gateway_address_space": ["192.168.0.0/16"],
+                "shared_key": spec.secret("vpn-shared-key", shared_key),
+                "ipsec_policy": {
+                    "dh_group": "ECP256",
+                    "ike_encryption": "AES256",
+                    "ike_integrity": "SHA256",
+                    "ipsec_encryption": "AES256",
+                    "ipsec_integrity": "SHA256",
+                    "pfs_group": "None",
+                    "sa_datasize": 102400000,
+                    "sa_lifetime": 3600,
+                },
+            }
+        ],
+    }
 
 
 def networking(spec: Spec, environment_id: str, *, adopt: bool = False) -> str:
@@ -123,32 +166,41 @@ def networking(spec: Spec, environment_id: str, *, adopt: bool = False) -> str:
     return name
 
 
+Rule = tuple[str, int, int]
+"""A port forward as the tests compare them: (host, port_dest, port_orig)."""
+
+
 def port_forwards(
-    spec: Spec, environment_id: str, count: int, *, first_port_orig: int = 30100
-) -> list[tuple[str, int, int]]:
-    """`count` PortForwards on the environment; answers their rules (host, port_dest, port_orig)."""
+    spec: Spec, environment_id: str, count: int, *, first: int = 0, first_port_orig: int = 30100
+) -> list[Rule]:
+    """PortForwards number `first` .. `first + count - 1` on the environment; answers their rules.
+
+    They depend on the environment's `networking-…` resource when the program declares it.
+    """
+    enabler = f"networking-{environment_id}"
+    depends_on = [enabler] if enabler in spec.names() else []
     rules = []
-    for index in range(count):
-        host = f"smtp{index}.e{environment_id}.example.com"
-        port_dest, port_orig = 2000 + index, first_port_orig + index
+    for index in range(first, first + count):
+        rule = (f"smtp{index}.e{environment_id}.example.com", 2000 + index, first_port_orig + index)
+        host, port_dest, port_orig = rule
         spec.add(
             "PortForward",
             f"forward-{environment_id}-{index}",
-            depends_on=[f"networking-{environment_id}"],
+            depends_on=depends_on,
             program_id=PROGRAM_ID,
             environment_id=environment_id,
             host=host,
             port_dest=port_dest,
             port_orig=port_orig,
         )
-        rules.append((host, port_dest, port_orig))
+        rules.append(rule)
     return rules
 
 
-def secrets(spec: Spec, environment_id: str, count: int, values: list[str]) -> list[str]:
-    """`count` EnvironmentSecrets on the environment, values from `values`; answers their names."""
+def secrets(spec: Spec, environment_id: str, values: list[str], *, first: int = 0) -> list[str]:
+    """One EnvironmentSecret per value, numbered from `first`; answers the variable names."""
     names = []
-    for index in range(count):
+    for index, value in enumerate(values, start=first):
         name = f"REL_SECRET_{index:02d}"
         spec.add(
             "EnvironmentSecret",
@@ -156,7 +208,7 @@ def secrets(spec: Spec, environment_id: str, count: int, values: list[str]) -> l
             program_id=PROGRAM_ID,
             environment_id=environment_id,
             name=name,
-            value=spec.secret(f"{environment_id}-{index}", values[index]),
+            value=spec.secret(f"{environment_id}-{index}", value),
         )
         names.append(name)
     return names
