@@ -13,7 +13,6 @@ import pytest
 
 from aem_pulumi.client import CloudManagerClient
 from aem_pulumi.client.emulator import EmulatorControl
-from aem_pulumi.client.settings import ENV_NAMES, ClientSettings
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
 from aem_pulumi.models.network import NetworkInfrastructure
 from aem_pulumi.providers import base
@@ -26,21 +25,6 @@ WHO = "EnvironmentAdvancedNetworking 'networking'"
 SMTP = {"host": "smtp.example.com", "port_dest": 465, "port_orig": 30465}
 LDAP = {"host": "ldap.example.com", "port_dest": 636, "port_orig": 30636}
 Rule = tuple[str, int, int]
-
-
-@pytest.fixture(autouse=True)
-def settings(monkeypatch: pytest.MonkeyPatch, credentials: dict[str, str]) -> None:
-    """Providers find the emulator through the `AEM_*` variables; polls are quick."""
-    base.configure_from_stack({})
-    for key, value in credentials.items():
-        monkeypatch.setenv(ENV_NAMES[key], value)
-    monkeypatch.setenv("AEM_POLL_INTERVAL", "0.05")
-
-
-@pytest.fixture
-def api(credentials: dict[str, str]) -> CloudManagerClient:
-    """A client of the emulator, to look at (and change) the environments outside the providers."""
-    return CloudManagerClient(ClientSettings.resolve(credentials))
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import pytest
 
 from aem_pulumi.client import CloudManagerClient
 from aem_pulumi.client.emulator import EmulatorControl
-from aem_pulumi.client.settings import ENV_NAMES, ClientSettings
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
 from aem_pulumi.models.network import NetworkInfrastructure
 from aem_pulumi.providers import base
@@ -29,21 +28,6 @@ LDAP = ("ldap.example.com", 636, 30636)
 Rule = tuple[str, int, int]
 CONCURRENT = 20
 MAX_PUTS = math.ceil(CONCURRENT / 4) + 1  # the engine runs 4 calls at once: 5 batches, 1 spare
-
-
-@pytest.fixture(autouse=True)
-def settings(monkeypatch: pytest.MonkeyPatch, credentials: dict[str, str]) -> None:
-    """Providers find the emulator through the `AEM_*` variables; polls are quick."""
-    base.configure_from_stack({})
-    for key, value in credentials.items():
-        monkeypatch.setenv(ENV_NAMES[key], value)
-    monkeypatch.setenv("AEM_POLL_INTERVAL", "0.05")
-
-
-@pytest.fixture
-def api(credentials: dict[str, str]) -> CloudManagerClient:
-    """A client of the emulator, to look at (and change) the rules outside the providers."""
-    return CloudManagerClient(ClientSettings.resolve(credentials))
 
 
 @pytest.fixture

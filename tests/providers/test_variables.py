@@ -12,7 +12,6 @@ import pytest
 
 from aem_pulumi.client import CloudManagerClient
 from aem_pulumi.client.emulator import EmulatorControl
-from aem_pulumi.client.settings import ENV_NAMES, ClientSettings
 from aem_pulumi.models.variables import Variable, VariableUpdate
 from aem_pulumi.providers.base import UNKNOWN, ProviderError
 from aem_pulumi.providers.variables import (
@@ -24,20 +23,6 @@ from aem_pulumi.providers.variables import (
 PROGRAM, DEV, STAGE = "10001", "20001", "20002"
 SECRET_VALUE = "s3cr3t-Pa55word-never-shown"
 Provider = EnvironmentSecretProvider | EnvironmentVariableProvider
-
-
-@pytest.fixture(autouse=True)
-def settings(monkeypatch: pytest.MonkeyPatch, credentials: dict[str, str]) -> None:
-    """Providers find the emulator through the `AEM_*` variables; polls are quick."""
-    for key, value in credentials.items():
-        monkeypatch.setenv(ENV_NAMES[key], value)
-    monkeypatch.setenv("AEM_POLL_INTERVAL", "0.05")
-
-
-@pytest.fixture
-def api(credentials: dict[str, str]) -> CloudManagerClient:
-    """A client of the emulator, to look at (and change) variables outside the providers."""
-    return CloudManagerClient(ClientSettings.resolve(credentials))
 
 
 def secret_props(**changes: Any) -> dict[str, Any]:
