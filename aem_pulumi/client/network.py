@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from aem_pulumi.client.errors import APIConnectionError, ServerError, ValidationError
+from aem_pulumi.client.retry import wait_or_raise
 from aem_pulumi.client.transport import Transport
 from aem_pulumi.models.base import embedded
 from aem_pulumi.models.network import NetworkInfrastructure
@@ -58,9 +59,10 @@ class NetworkOperations(Transport):
                 found = self._looked_up(program_id, infrastructure, path)
                 if found is not None:
                     return found
-                if attempt >= self._retry.max_attempts:
-                    raise
-                self._before_repeating(exc, attempt, path)
+                # Nothing was created: send the POST again, as the retry policy allows.
+                retry_after = exc.retry_after if isinstance(exc, ServerError) else None
+                secrets = self._tokens.secrets
+                wait_or_raise(exc, attempt, retry_after, True, self._retry, self._sleep, secrets)
                 unanswered = True
                 continue
             except ValidationError:
@@ -99,22 +101,6 @@ class NetworkOperations(Transport):
                 "POST %s had no clear answer, but the infrastructure exists: %s", path, found.id
             )
         return found
-
-    def _before_repeating(
-        self, error: ServerError | APIConnectionError, attempt: int, path: str
-    ) -> None:
-        """Log and wait before sending a POST again that surely created nothing."""
-        retry_after = error.retry_after if isinstance(error, ServerError) else None
-        delay = self._retry.delay(attempt, retry_after)
-        log.warning(
-            "%s; no infrastructure was created, POST %s again (attempt %d of %d) in %.1fs",
-            error,
-            path,
-            attempt + 1,
-            self._retry.max_attempts,
-            delay,
-        )
-        self._sleep(delay)
 
     def _find_in_region(
         self, program_id: str, wanted: NetworkInfrastructure

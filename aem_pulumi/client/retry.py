@@ -65,16 +65,16 @@ def call_with_retries(
             response = send()
         except APIConnectionError as exc:
             may = policy.may_retry_connection(exc, idempotent=idempotent)
-            _wait_or_raise(exc, attempt, None, may, policy, sleep, secrets)
+            wait_or_raise(exc, attempt, None, may, policy, sleep, secrets)
             continue
         if response.ok:
             return response
         error = make_error(response)
         may = policy.may_retry_status(error.status, idempotent=idempotent)
-        _wait_or_raise(error, attempt, error.retry_after, may, policy, sleep, secrets)
+        wait_or_raise(error, attempt, error.retry_after, may, policy, sleep, secrets)
 
 
-def _wait_or_raise(
+def wait_or_raise(
     error: APIError | APIConnectionError,
     attempt: int,
     retry_after: float | None,
@@ -83,6 +83,7 @@ def _wait_or_raise(
     sleep: Callable[[float], None],
     secrets: Callable[[], list[str]],
 ) -> None:
+    """Raise `error` when it may not be retried or the attempts are used up; else log and wait."""
     if not may or attempt >= policy.max_attempts:
         raise error
     delay = policy.delay(attempt, retry_after)
