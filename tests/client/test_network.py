@@ -16,37 +16,14 @@ from aem_pulumi.client import (
 from aem_pulumi.client.emulator import EmulatorControl
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate
 from aem_pulumi.models.network import NetworkInfrastructure
+from tests.payloads import vpn_body
 
 FLEXIBLE = NetworkInfrastructure(kind="flexiblePortEgress", region="va7")
 CREATE_PATH = "/api/program/10001/networkInfrastructures"
 
 
 def _vpn(shared_key: str = "s3cr3t-shared-key") -> NetworkInfrastructure:
-    return NetworkInfrastructure.model_validate(
-        {
-            "kind": "vpn",
-            "region": "va7",
-            "addressSpace": ["10.104.182.64/26"],
-            "dns": {"resolvers": ["10.151.201.22"]},
-            "connections": [
-                {
-                    "name": "office",
-                    "gateway": {"address": "195.231.212.78", "addressSpace": ["192.168.0.0/16"]},
-                    "sharedKey": shared_key,
-                    "ipsecPolicy": {
-                        "dhGroup": "ECP256",
-                        "ikeEncryption": "AES256",
-                        "ikeIntegrity": "SHA256",
-                        "ipsecEncryption": "AES256",
-                        "ipsecIntegrity": "SHA256",
-                        "pfsGroup": "None",
-                        "saDatasize": 102400000,
-                        "saLifetime": 3600,
-                    },
-                }
-            ],
-        }
-    )
+    return NetworkInfrastructure.model_validate(vpn_body(shared_key=shared_key))
 
 
 def _posts(emulator: EmulatorControl) -> list[dict[str, object]]:

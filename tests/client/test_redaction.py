@@ -12,6 +12,7 @@ from aem_pulumi.client.emulator import EmulatorControl
 from aem_pulumi.emulator.auth import CLIENT_SECRET
 from aem_pulumi.models.network import NetworkInfrastructure, VpnConnection
 from aem_pulumi.models.variables import Variable, VariableUpdate
+from tests.payloads import vpn_body
 
 SECRET_VALUE = "pa55-w0rd-do-not-show"
 
@@ -39,21 +40,7 @@ def test_repr__models_hide_secret_values() -> None:
 
 
 def _connection() -> dict[str, Any]:
-    return {
-        "name": "c",
-        "gateway": {"address": "1.2.3.4", "addressSpace": ["192.168.0.0/16"]},
-        "sharedKey": SECRET_VALUE,
-        "ipsecPolicy": {
-            "dhGroup": "ECP256",
-            "ikeEncryption": "AES256",
-            "ikeIntegrity": "SHA256",
-            "ipsecEncryption": "AES256",
-            "ipsecIntegrity": "SHA256",
-            "pfsGroup": "None",
-            "saDatasize": 102400000,
-            "saLifetime": 3600,
-        },
-    }
+    return dict(vpn_body(shared_key=SECRET_VALUE)["connections"][0])
 
 
 def test_errors_and_logs__failing_secret_patch(
