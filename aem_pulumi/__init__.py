@@ -10,11 +10,11 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "AdvancedNetworking": "aem_pulumi.resources.network",
-    "EnvironmentAdvancedNetworking": "aem_pulumi.resources.advanced_networking",
-    "PortForward": "aem_pulumi.resources.port_forward",
-    "EnvironmentSecret": "aem_pulumi.resources.variables",
-    "EnvironmentVariable": "aem_pulumi.resources.variables",
+    "AdvancedNetworking": "aem_pulumi.dynamic.advanced_networking",
+    "EnvironmentAdvancedNetworking": "aem_pulumi.dynamic.environment_advanced_networking",
+    "PortForward": "aem_pulumi.dynamic.port_forward",
+    "EnvironmentSecret": "aem_pulumi.dynamic.variables",
+    "EnvironmentVariable": "aem_pulumi.dynamic.variables",
     "MailService": "aem_pulumi.components.mail",
 }
 

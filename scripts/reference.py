@@ -1,4 +1,4 @@
-"""Render the README's input reference from the providers' input models (their field docstrings).
+"""Render the README's input reference from the core's input models (their field docstrings).
 
 `python scripts/reference.py` prints the block; `--write` puts it into README.md between the
 markers. tests/test_readme.py fails when the README is out of date.
@@ -15,16 +15,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from aem_pulumi.providers.advanced_networking import EnvironmentAdvancedNetworkingInputs
-from aem_pulumi.providers.network import (
+from aem_pulumi.core.advanced_networking import (
     AdvancedNetworkingInputs,
     IpsecPolicyInputs,
     VpnConnectionInputs,
     VpnInputs,
 )
-from aem_pulumi.providers.port_forward import PortForwardInputs
-from aem_pulumi.providers.rules import PortForwardRule
-from aem_pulumi.providers.variables import SecretInputs, VariableInputs
+from aem_pulumi.core.environment_advanced_networking import EnvironmentAdvancedNetworkingInputs
+from aem_pulumi.core.port_forward import PortForwardInputs
+from aem_pulumi.core.variables import SecretInputs, VariableInputs
+from aem_pulumi.core.writer.networking import PortForwardRule
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 START, END = "<!-- reference:start -->", "<!-- reference:end -->"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pulumi
 
-from aem_pulumi.resources.port_forward import PortForward
-from aem_pulumi.resources.variables import EnvironmentSecret, EnvironmentVariable
+from aem_pulumi.dynamic.port_forward import PortForward
+from aem_pulumi.dynamic.variables import EnvironmentSecret, EnvironmentVariable
 
 PID = "com.day.cq.mailer.DefaultMailService"
 PROXY_HOST = "$[env:AEM_PROXY_HOST;default=proxy.tunnel]"

@@ -11,7 +11,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from aem_pulumi.providers.port_forward import PortForwardProvider
+from aem_pulumi.dynamic.port_forward import PortForwardProvider
 
 PORT_FORWARD = "pulumi-python:dynamic/aem:PortForward"
 SECRET = "pulumi-python:dynamic/aem:EnvironmentSecret"

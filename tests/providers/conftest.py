@@ -6,13 +6,13 @@ import pytest
 
 from aem_pulumi.client import CloudManagerClient
 from aem_pulumi.client.settings import ENV_NAMES, ClientSettings
-from aem_pulumi.providers import base
+from aem_pulumi.dynamic import provider as base
 
 
 @pytest.fixture(autouse=True)
 def settings(monkeypatch: pytest.MonkeyPatch, credentials: dict[str, str]) -> None:
     """Providers find the emulator through the `AEM_*` variables; polls are quick."""
-    base.configure_from_stack({})
+    base.CREDENTIALS.configure({})
     for key, value in credentials.items():
         monkeypatch.setenv(ENV_NAMES[key], value)
     monkeypatch.setenv("AEM_POLL_INTERVAL", "0.05")

@@ -1,746 +1,602 @@
-"""The EnvironmentAdvancedNetworking provider against the emulator, over real HTTP."""
+"""The AdvancedNetworking provider against the emulator over real HTTP."""
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+import copy
 from typing import Any
 
-import dill
 import pulumi
 import pytest
+from pulumi.runtime import rpc
 
-from aem_pulumi.client import CloudManagerClient
+from aem_pulumi.client import CloudManagerClient, NotFoundError
 from aem_pulumi.client.emulator import EmulatorControl
-from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
+from aem_pulumi.client.settings import ENV_NAMES
+from aem_pulumi.core.advanced_networking import AdvancedNetworkingInputs
+from aem_pulumi.core.errors import OperationFailed, ProviderError, WaitTimeout
+from aem_pulumi.dynamic import provider as base
+from aem_pulumi.dynamic.advanced_networking import AdvancedNetworkingProvider
+from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate
 from aem_pulumi.models.network import NetworkInfrastructure
-from aem_pulumi.providers import base
-from aem_pulumi.providers.advanced_networking import EnvironmentAdvancedNetworkingProvider
-from aem_pulumi.providers.base import UNKNOWN, ProviderError
-from aem_pulumi.providers.port_forward import PortForwardProvider
 
-PROGRAM, DEV, STAGE = "10001", "20001", "20002"
-WHO = "EnvironmentAdvancedNetworking 'networking'"
-SMTP = {"host": "smtp.example.com", "port_dest": 465, "port_orig": 30465}
-LDAP = {"host": "ldap.example.com", "port_dest": 636, "port_orig": 30636}
-Rule = tuple[str, int, int]
+PROGRAM, DEV = "10001", "20001"
+WHO = "AdvancedNetworking 'net'"
+SHARED_KEY = "Sup3r-S3cret-Shared-Key"
+NEW_SHARED_KEY = "An0ther-S3cret-Shared-Key"
+SIG_KEY, SECRET_SIG = "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"
+LIFECYCLE = 0.2  # seconds each emulated operation takes in lifecycle tests
+POLICY = {
+    "dh_group": "ECP256",
+    "ike_encryption": "AES256",
+    "ike_integrity": "SHA256",
+    "ipsec_encryption": "AES256",
+    "ipsec_integrity": "SHA256",
+    "pfs_group": "None",
+    "sa_datasize": 102400000,
+    "sa_lifetime": 3600,
+}
+VPN: dict[str, Any] = {
+    "address_space": ["10.104.182.64/26"],
+    "dns_resolvers": ["10.151.201.22"],
+    "connections": [
+        {
+            "name": "corporate",
+            "gateway_address": "195.231.212.78",
+            "gateway_address_space": ["192.168.0.0/16"],
+            "shared_key": SHARED_KEY,
+            "ipsec_policy": POLICY,
+        }
+    ],
+}
+
+
+@pytest.fixture(autouse=True)
+def _settings(monkeypatch: pytest.MonkeyPatch, credentials: dict[str, str]) -> None:
+    """The provider's client points at the emulator; waits poll every 0.05 s."""
+    base.CREDENTIALS.configure({})
+    for key, variable in ENV_NAMES.items():
+        if key in credentials:
+            monkeypatch.setenv(variable, credentials[key])
+    monkeypatch.setenv("AEM_POLL_INTERVAL", "0.05")
 
 
 @pytest.fixture
-def infrastructure(emulator: EmulatorControl, api: CloudManagerClient) -> None:
-    """A ready network infrastructure in the program (timings are 0: ready at once)."""
-    infra = NetworkInfrastructure(kind="flexiblePortEgress", region="va7")
-    api.create_network_infrastructure(PROGRAM, infra)
-    emulator.clear_requests()
+def logged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The provider's progress lines (pulumi.log.info goes to an engine once one was set up)."""
+    lines: list[str] = []
+    monkeypatch.setattr(pulumi.log, "info", lambda message, *args, **kwargs: lines.append(message))
+    return lines
 
 
 @pytest.fixture
-def provider(infrastructure: None) -> EnvironmentAdvancedNetworkingProvider:
-    """A provider (one instance, as the engine shares it) on a program ready for networking."""
-    return EnvironmentAdvancedNetworkingProvider()
+def provider(emulator: EmulatorControl) -> AdvancedNetworkingProvider:
+    """A provider on the freshly reset emulator."""
+    return AdvancedNetworkingProvider()
 
 
-def props(**changes: Any) -> dict[str, Any]:
-    """Inputs as the resource class sends them (the SDK drops None values)."""
-    raw = {"resource_name": "networking", "program_id": PROGRAM, "environment_id": DEV, **changes}
+@pytest.fixture
+def client(emulator: EmulatorControl) -> CloudManagerClient:
+    """The provider's own client (on the freshly reset emulator)."""
+    return base.CREDENTIALS.client()
+
+
+@pytest.fixture
+def lifecycle(emulator: EmulatorControl) -> EmulatorControl:
+    """The emulator with every operation taking LIFECYCLE seconds (creating, updating ...)."""
+    names = (
+        "infrastructure_create",
+        "infrastructure_create_vpn",
+        "infrastructure_update",
+        "infrastructure_delete",
+        "environment_update",
+    )
+    emulator.set_timings(**dict.fromkeys(names, LIFECYCLE))
+    return emulator
+
+
+def _raw(**changes: Any) -> dict[str, Any]:
+    """Inputs as the resource class sends them (None values are dropped by the SDK)."""
+    raw = {"resource_name": "net", "program_id": PROGRAM, "kind": "flexiblePortEgress"}
+    raw = {**raw, "region": "va7", **changes}
     return {k: v for k, v in raw.items() if v is not None}
 
 
-def checked(provider: EnvironmentAdvancedNetworkingProvider, raw: dict[str, Any]) -> dict[str, Any]:
-    """The inputs after `check` (which must accept them), plus `__provider` as the engine sends."""
-    result = provider.check({}, raw)
+def _vpn(**changes: Any) -> dict[str, Any]:
+    vpn = copy.deepcopy(VPN)
+    vpn.update(changes)
+    return vpn
+
+
+def _inputs(provider: AdvancedNetworkingProvider, **changes: Any) -> dict[str, Any]:
+    """Checked inputs plus `__provider`, as the engine passes them to create/update."""
+    result = provider.check({}, _raw(**changes))
     assert result.failures == []
     return {**result.inputs, base.PROVIDER_KEY: "pickled-provider"}
 
 
-def create(
-    provider: EnvironmentAdvancedNetworkingProvider, **changes: Any
-) -> tuple[str, dict[str, Any]]:
-    """Check and create; the id and outputs."""
-    result = provider.create(checked(provider, props(**changes)))
+def _create(provider: AdvancedNetworkingProvider, **changes: Any) -> tuple[str, dict[str, Any]]:
+    result = provider.create(_inputs(provider, **changes))
     assert result.outs is not None
-    return str(result.id), result.outs
+    return result.id, result.outs
 
 
-def inputs(**changes: Any) -> dict[str, Any]:
-    """The checked inputs (defaults filled in, no `__provider`): what create echoes as outputs."""
-    result = EnvironmentAdvancedNetworkingProvider().check({}, props(**changes))
-    return dict(result.inputs)
+def _requests(emulator: EmulatorControl, method: str) -> list[str]:
+    return [r["path"] for r in emulator.requests() if r["method"] == method]
 
 
-def enable_outside(
-    api: CloudManagerClient, hosts: Sequence[str] = (), rules: Sequence[dict[str, Any]] = ()
-) -> None:
-    """Enable (or change) advanced networking outside Pulumi (applied at once: timings are 0)."""
-    forwards = [PortForward(name=h, port_dest=d, port_orig=o) for h, d, o in map(rule, rules)]
-    body = AdvancedNetworkingUpdate(non_proxy_hosts=list(hosts), port_forwards=forwards)
-    api.put_advanced_networking(PROGRAM, DEV, body)
-
-
-def found(api: CloudManagerClient, environment_id: str = DEV) -> tuple[bool, list[str], set[Rule]]:
-    """The emulator's configuration: enabled, non-proxy hosts, rules as (host, dest, orig)."""
-    (config,) = api.get_advanced_networking(PROGRAM, environment_id)
-    rules = {(r.name or "", r.port_dest, r.port_orig) for r in config.port_forwards}
-    return config.advanced_networking_enabled, config.non_proxy_hosts, rules
-
-
-def rule(spec: dict[str, Any]) -> Rule:
-    """A rule's inputs as (host, port_dest, port_orig)."""
-    return spec["host"], spec["port_dest"], spec["port_orig"]
-
-
-def writes(emulator: EmulatorControl, method: str = "PUT") -> list[dict[str, Any]]:
-    """The advanced networking writes (PUT or DELETE) the emulator received."""
-    return [
-        r
-        for r in emulator.requests()
-        if r["method"] == method and r["path"].endswith("/advancedNetworking")
-    ]
-
-
-def environment_status(api: CloudManagerClient, environment_id: str = DEV) -> str | None:
-    return api.get_environment(PROGRAM, environment_id).status
-
-
-# --- create -----------------------------------------------------------------------------------
+# --- create ---------------------------------------------------------------------------------
 
 
 def test_create(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
+    provider: AdvancedNetworkingProvider,
+    lifecycle: EmulatorControl,
+    client: CloudManagerClient,
+    logged: list[str],
 ) -> None:
-    emulator.set_timings(environment_update=0.2)
+    id_, outs = _create(provider)
+    infrastructure_id = outs["infrastructure_id"]
+    progress = f"{WHO}: waiting for network infrastructure {infrastructure_id} ('creating', "
+    assert any(line.startswith(progress) for line in logged)
+    assert id_ == f"{PROGRAM}/{infrastructure_id}"
+    assert outs == {
+        "resource_name": "net",
+        "program_id": PROGRAM,
+        "kind": "flexiblePortEgress",
+        "region": "va7",
+        "vpn": None,
+        "adopt": False,
+        "timeouts": None,
+        "infrastructure_id": infrastructure_id,
+        "status": "ready",
+    }
+    assert client.get_network_infrastructure(PROGRAM, infrastructure_id).status == "ready"
 
-    id_, outs = create(provider)
 
-    assert id_ == "10001/20001"
-    assert outs == inputs()
-    assert found(api) == (True, [], set())
-    assert environment_status(api) == "ready"  # waited until applied
-    assert len(writes(emulator)) == 1
-
-
-def test_create__non_proxy_hosts(
-    provider: EnvironmentAdvancedNetworkingProvider, api: CloudManagerClient
+def test_create__timeout(
+    provider: AdvancedNetworkingProvider, emulator: EmulatorControl, client: CloudManagerClient
 ) -> None:
-    hosts = ["*.example.com", "intranet.example.net"]
-
-    _, outs = create(provider, non_proxy_hosts=hosts)
-
-    assert outs["non_proxy_hosts"] == hosts
-    assert found(api) == (True, hosts, set())
-
-
-def test_create__with_port_forwards(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
-) -> None:
-    no_port_orig = {"host": "mail.example.com", "port_dest": 587}
-
-    _, outs = create(provider, port_forwards=[SMTP, LDAP, no_port_orig])
-
-    defaulted = {**no_port_orig, "port_orig": 30587}
-    assert outs["port_forwards"] == [SMTP, LDAP, defaulted]
-    assert found(api)[2] == {rule(SMTP), rule(LDAP), rule(defaulted)}
-    assert len(writes(emulator)) == 1  # one PUT for all rules
-
-
-def test_create__already_enabled_without_adopt(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
-) -> None:
-    enable_outside(api, rules=[SMTP])
-    emulator.clear_requests()
-
-    with pytest.raises(ProviderError) as raised:
-        create(provider)
-
-    assert str(raised.value) == (
-        f"{WHO}: advanced networking is already enabled on this environment; set adopt=True to "
-        "take over the existing configuration"
+    emulator.set_timings(infrastructure_create=30)
+    with pytest.raises(WaitTimeout) as failure:
+        _create(provider, timeouts={"create": "0.2s"})
+    (infrastructure,) = client.list_network_infrastructures(PROGRAM)
+    assert str(failure.value) == (
+        f"{WHO}: network infrastructure {infrastructure.id} is 'creating'; waited 0m0s "
+        "(timeout), raise timeouts.create or retry later"
     )
-    assert writes(emulator) == []
-    assert found(api) == (True, [], {rule(SMTP)})
+
+
+def test_create__vpn(provider: AdvancedNetworkingProvider, lifecycle: EmulatorControl) -> None:
+    id_, outs = _create(provider, kind="vpn", vpn=_vpn())
+    assert (outs["status"], outs["vpn"]) == ("ready", VPN)
+    assert id_ == f"{PROGRAM}/{outs['infrastructure_id']}"
+
+
+def test_create__failed(
+    provider: AdvancedNetworkingProvider, lifecycle: EmulatorControl, client: CloudManagerClient
+) -> None:
+    lifecycle.inject_fault("fail", operation="infrastructure_create")
+    with pytest.raises(OperationFailed) as failure:
+        _create(provider)
+    (infrastructure,) = client.list_network_infrastructures(PROGRAM)
+    assert str(failure.value) == (
+        f"{WHO}: network infrastructure {infrastructure.id} ended 'failed': Network "
+        f"infrastructure {infrastructure.id}: create failed (injected fault) "
+        "(NETWORK_INFRASTRUCTURE_CREATE_FAILED)"
+    )
+
+
+def test_create__existing_without_adopt(
+    provider: AdvancedNetworkingProvider, client: CloudManagerClient
+) -> None:
+    existing = client.create_network_infrastructure(
+        PROGRAM, NetworkInfrastructure(kind="flexiblePortEgress", region="va7")
+    )
+    with pytest.raises(ProviderError) as failure:
+        _create(provider)
+    assert str(failure.value) == (
+        f"{WHO}: program {PROGRAM} already has network infrastructure {existing.id} "
+        "(flexiblePortEgress, 'ready') in region va7; set adopt=True to take it over, "
+        "or delete it first"
+    )
 
 
 def test_create__adopt_matching(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
+    provider: AdvancedNetworkingProvider, client: CloudManagerClient, emulator: EmulatorControl
 ) -> None:
-    enable_outside(api, hosts=["*.example.com"], rules=[LDAP, SMTP])
-    emulator.clear_requests()
-
-    id_, outs = create(
-        provider, non_proxy_hosts=["*.example.com"], port_forwards=[SMTP, LDAP], adopt=True
+    existing = client.create_network_infrastructure(
+        PROGRAM, NetworkInfrastructure(kind="flexiblePortEgress", region="va7")
     )
-
-    assert id_ == "10001/20001"
-    assert outs == inputs(non_proxy_hosts=["*.example.com"], port_forwards=[SMTP, LDAP], adopt=True)
-    assert writes(emulator) == []  # rule order does not matter: nothing to write
-
-
-def test_create__adopt_keeps_rules_of_port_forwards(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
-) -> None:
-    enable_outside(api, rules=[SMTP])  # rules of PortForward resources, not of this one
-    emulator.clear_requests()
-
-    _, outs = create(provider, adopt=True)
-
-    assert outs["port_forwards"] is None
-    assert writes(emulator) == []
-    assert found(api) == (True, [], {rule(SMTP)})
+    id_, outs = _create(provider, adopt=True)
+    assert (id_, outs["status"], outs["adopt"]) == (f"{PROGRAM}/{existing.id}", "ready", True)
+    assert len(client.list_network_infrastructures(PROGRAM)) == 1
+    assert _requests(emulator, "POST").count(f"/api/program/{PROGRAM}/networkInfrastructures") == 1
 
 
 def test_create__adopt_different(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
+    provider: AdvancedNetworkingProvider, client: CloudManagerClient
 ) -> None:
-    enable_outside(api, hosts=["*.example.net"], rules=[LDAP])
+    existing = client.create_network_infrastructure(
+        PROGRAM, NetworkInfrastructure(kind="dedicatedEgressIp", region="va7")
+    )
+    with pytest.raises(ProviderError) as failure:
+        _create(provider, adopt=True)
+    assert str(failure.value) == (
+        f"{WHO}: cannot adopt: program {PROGRAM} already has network infrastructure "
+        f"{existing.id} (dedicatedEgressIp, 'ready') in region va7, which differs from the "
+        "inputs: kind is 'dedicatedEgressIp', the inputs say 'flexiblePortEgress'. Change the "
+        "inputs to match, or delete it first"
+    )
+
+
+def test_create__adopt_different_vpn_settings(provider: AdvancedNetworkingProvider) -> None:
+    _create(provider, resource_name="first", kind="vpn", vpn=_vpn())
+    changed = _vpn(dns_resolvers=["10.151.201.23"])
+    changed["connections"][0]["shared_key"] = NEW_SHARED_KEY  # write-only: not compared
+    with pytest.raises(ProviderError) as failure:
+        _create(provider, kind="vpn", vpn=changed, adopt=True)
+    message = str(failure.value)
+    assert message.endswith(
+        "which differs from the inputs: vpn.dns_resolvers[0] is '10.151.201.22', the inputs "
+        "say '10.151.201.23'. Change the inputs to match, or delete it first"
+    )
+
+
+# --- diff -----------------------------------------------------------------------------------
+
+
+def test_diff__no_changes(provider: AdvancedNetworkingProvider, emulator: EmulatorControl) -> None:
+    id_, outs = _create(provider)
+    diff = provider.diff(id_, outs, _inputs(provider))
+    assert (diff.changes, diff.replaces) == (False, [])
+
+
+@pytest.mark.parametrize(
+    ("change", "replaces"),
+    [({"kind": "dedicatedEgressIp"}, ["kind"]), ({"region": "nld2"}, ["region"])],
+    ids=["kind_replaces", "region_replaces"],
+)
+def test_diff__replaces(
+    provider: AdvancedNetworkingProvider,
+    emulator: EmulatorControl,
+    change: dict[str, str],
+    replaces: list[str],
+) -> None:
+    id_, outs = _create(provider)
+    diff = provider.diff(id_, outs, _inputs(provider, **change))
+    assert (diff.changes, diff.replaces, diff.delete_before_replace) == (True, replaces, True)
+
+
+def _vpn_outputs(**changes: Any) -> dict[str, Any]:
+    """Outputs of a ready VPN (no API call: diff needs none)."""
+    outs = _raw(kind="vpn", vpn=_vpn(), adopt=False, **changes)
+    return {**outs, "timeouts": None, "infrastructure_id": "1", "status": "ready"}
+
+
+def test_diff__vpn_updates_in_place(provider: AdvancedNetworkingProvider) -> None:
+    changed = _vpn(dns_resolvers=["10.151.201.23"])
+    changed["connections"][0]["shared_key"] = NEW_SHARED_KEY
+    diff = provider.diff(f"{PROGRAM}/1", _vpn_outputs(), _inputs(provider, kind="vpn", vpn=changed))
+    assert (diff.changes, diff.replaces, diff.delete_before_replace) == (True, [], False)
+
+
+def test_diff__vpn_address_space_replaces(provider: AdvancedNetworkingProvider) -> None:
+    changed = _vpn(address_space=["10.104.183.0/26"])
+    diff = provider.diff(f"{PROGRAM}/1", _vpn_outputs(), _inputs(provider, kind="vpn", vpn=changed))
+    assert (diff.changes, diff.replaces, diff.delete_before_replace) == (True, ["vpn"], True)
+
+
+def test_diff__timeouts_only(provider: AdvancedNetworkingProvider) -> None:
+    news = _inputs(provider, kind="vpn", vpn=_vpn(), timeouts={"create": "3h"})
+    diff = provider.diff(f"{PROGRAM}/1", _vpn_outputs(), news)
+    assert (diff.changes, diff.replaces) == (True, [])
+
+
+# --- update ---------------------------------------------------------------------------------
+
+
+def test_update__vpn(
+    provider: AdvancedNetworkingProvider, lifecycle: EmulatorControl, client: CloudManagerClient
+) -> None:
+    id_, outs = _create(provider, kind="vpn", vpn=_vpn())
+    changed = _vpn(dns_resolvers=["10.151.201.23"])
+    changed["connections"][0]["shared_key"] = NEW_SHARED_KEY
+    lifecycle.clear_requests()
+    result = provider.update(id_, outs, _inputs(provider, kind="vpn", vpn=changed))
+    assert result.outs == {**outs, "vpn": changed, "status": "ready"}
+    path = f"/api/program/{PROGRAM}/networkInfrastructure/{outs['infrastructure_id']}"
+    assert _requests(lifecycle, "PUT") == [path]
+    found = client.get_network_infrastructure(PROGRAM, outs["infrastructure_id"])
+    assert (found.status, found.dns and found.dns.resolvers) == ("ready", ["10.151.201.23"])
+
+
+def test_update__failed_then_retried(
+    provider: AdvancedNetworkingProvider, lifecycle: EmulatorControl
+) -> None:
+    id_, outs = _create(provider, kind="vpn", vpn=_vpn())
+    news = _inputs(provider, kind="vpn", vpn=_vpn(dns_resolvers=["10.151.201.23"]))
+    lifecycle.inject_fault("fail", operation="infrastructure_update")
+    with pytest.raises(OperationFailed) as failure:
+        provider.update(id_, outs, news)
+    assert str(failure.value) == (
+        f"{WHO}: network infrastructure {outs['infrastructure_id']} ended 'failed': Network "
+        f"infrastructure {outs['infrastructure_id']}: update failed (injected fault) "
+        "(NETWORK_INFRASTRUCTURE_UPDATE_FAILED)"
+    )
+    # The engine keeps the old outputs; the next `pulumi up` tries again from `failed`.
+    result = provider.update(id_, outs, news)
+    assert result.outs is not None
+    assert (result.outs["status"], result.outs["vpn"]["dns_resolvers"]) == (
+        "ready",
+        ["10.151.201.23"],
+    )
+
+
+def test_update__local_inputs_only(
+    provider: AdvancedNetworkingProvider, emulator: EmulatorControl
+) -> None:
+    id_, outs = _create(provider)
     emulator.clear_requests()
-
-    with pytest.raises(ProviderError) as raised:
-        create(provider, non_proxy_hosts=["*.example.com"], port_forwards=[SMTP], adopt=True)
-
-    assert str(raised.value) == (
-        f"{WHO}: cannot adopt the advanced networking enabled on this environment, it differs "
-        "from the inputs: non-proxy hosts are [*.example.net], the inputs want [*.example.com]; "
-        "port forward smtp.example.com:465 via 30465 is missing; "
-        "port forward ldap.example.com:636 via 30636 is not in the inputs; "
-        "make the inputs match it (or change it in Cloud Manager), then run `pulumi up` again"
-    )
-    assert writes(emulator) == []
+    result = provider.update(id_, outs, _inputs(provider, timeouts={"delete": "2h"}))
+    assert result.outs == {**outs, "timeouts": {"delete": "2h"}}
+    assert _requests(emulator, "PUT") == []
 
 
-def test_create__adopt_when_disabled_enables(
-    provider: EnvironmentAdvancedNetworkingProvider, api: CloudManagerClient
-) -> None:
-    create(provider, port_forwards=[SMTP], adopt=True)
-
-    assert found(api) == (True, [], {rule(SMTP)})
+# --- read -----------------------------------------------------------------------------------
 
 
-def test_create__no_infrastructure(emulator: EmulatorControl, api: CloudManagerClient) -> None:
-    with pytest.raises(ProviderError) as raised:
-        create(EnvironmentAdvancedNetworkingProvider())
-
-    assert str(raised.value) == (
-        f"{WHO}: program 10001 has no ready network infrastructure (found: none); create an "
-        "AdvancedNetworking resource for the program first and make this resource depend on it"
-    )
-    assert writes(emulator) == []
-
-
-def test_create__infrastructure_not_ready(
-    emulator: EmulatorControl, api: CloudManagerClient
-) -> None:
-    emulator.set_timings(infrastructure_create=60)
-    api.create_network_infrastructure(
-        PROGRAM, NetworkInfrastructure(kind="flexiblePortEgress", region="va7")
-    )
-
-    with pytest.raises(ProviderError) as raised:
-        create(EnvironmentAdvancedNetworkingProvider())
-
-    assert "has no ready network infrastructure (found: va7 'creating')" in str(raised.value)
-    assert writes(emulator) == []
-
-
-def test_create__unknown_environment(
-    provider: EnvironmentAdvancedNetworkingProvider, emulator: EmulatorControl
-) -> None:
-    with pytest.raises(ProviderError) as raised:
-        create(provider, environment_id="29999")
-
-    assert str(raised.value) == f"{WHO}: environment 29999 does not exist in program 10001"
-    assert writes(emulator) == []
-
-
-def test_create__busy_environment(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
-) -> None:
-    emulator.set_timings(environment_update=0.2)
-    emulator.make_busy(PROGRAM, DEV, 1.0)
-
-    create(provider, port_forwards=[SMTP])
-
-    assert found(api) == (True, [], {rule(SMTP)})
-    assert environment_status(api) == "ready"
-    assert [w["status"] for w in writes(emulator)] == [200]  # waited, never refused
-
-
-def test_create__busy_environment_refused_write_is_retried(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def pipeline_starts(*_: Any) -> None:  # right after the wait for `ready`, before the PUT
-        emulator.make_busy(PROGRAM, DEV, 1.0)
-
-    monkeypatch.setattr("aem_pulumi.providers.advanced_networking.wait_writable", pipeline_starts)
-
-    create(provider, port_forwards=[SMTP])
-
-    assert found(api) == (True, [], {rule(SMTP)})
-    assert [w["status"] for w in writes(emulator)] == [409, 200]  # refused, waited, retried
-
-
-def test_create__failed_update(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
-) -> None:
-    emulator.inject_fault("fail", operation="environment_update")
-
-    with pytest.raises(ProviderError) as raised:
-        create(provider, port_forwards=[SMTP])
-
-    assert str(raised.value) == (
-        f"{WHO}: environment 20001 ended 'failed'; its advanced networking change did not "
-        "complete: see the environment's activity in Cloud Manager, then run `pulumi up` again"
-    )
-    assert found(api) == (False, [], set())  # rolled back
-
-
-def test_create__after_a_failed_update(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
-) -> None:
-    emulator.inject_fault("fail", operation="environment_update")
-    with pytest.raises(ProviderError):
-        create(provider)
-
-    create(provider, port_forwards=[SMTP])  # `pulumi up` again: a failed environment is writable
-
-    assert found(api) == (True, [], {rule(SMTP)})
-    assert environment_status(api) == "ready"
-
-
-def test_create__refused_write_names_the_resource(
-    provider: EnvironmentAdvancedNetworkingProvider, emulator: EmulatorControl
-) -> None:
-    emulator.inject_fault("http", status=429, retry_after=0, method="PUT", count=10)
-
-    with pytest.raises(ProviderError) as raised:
-        create(provider)
-
-    message = str(raised.value)
-    assert message.startswith(
-        f"{WHO}: writing the advanced networking of environment 20001 failed: "
-    )
-    assert "failed with 429" in message
-
-
-# --- update -----------------------------------------------------------------------------------
-
-
-def test_update__non_proxy_hosts_keeps_port_forward_rules(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
-) -> None:
-    id_, olds = create(provider, non_proxy_hosts=["*.example.com"])
-    PortForwardProvider().create({**props(resource_name="smtp"), **SMTP})
-    emulator.clear_requests()
-    news = checked(provider, props(non_proxy_hosts=["*.example.net", "db.example.org"]))
-
-    result = provider.update(id_, olds, news)
-
-    assert result.outs == inputs(non_proxy_hosts=["*.example.net", "db.example.org"])
-    assert found(api) == (True, ["*.example.net", "db.example.org"], {rule(SMTP)})
-    assert len(writes(emulator)) == 1
-
-
-def test_update__port_forwards_replaces_list(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
-) -> None:
-    id_, olds = create(provider, non_proxy_hosts=["*.example.com"], port_forwards=[SMTP, LDAP])
-    emulator.clear_requests()
-    imap = {"host": "imap.example.com", "port_dest": 993, "port_orig": 30993}
-    news = checked(provider, props(non_proxy_hosts=["*.example.com"], port_forwards=[imap, SMTP]))
-
-    result = provider.update(id_, olds, news)
-
-    assert result.outs == inputs(non_proxy_hosts=["*.example.com"], port_forwards=[imap, SMTP])
-    assert found(api) == (True, ["*.example.com"], {rule(imap), rule(SMTP)})
-    assert len(writes(emulator)) == 1  # one PUT for the whole list
-
-
-def test_update__timeouts_only_needs_no_write(
-    provider: EnvironmentAdvancedNetworkingProvider, emulator: EmulatorControl
-) -> None:
-    id_, olds = create(provider, port_forwards=[SMTP])
-    emulator.clear_requests()
-    news = checked(provider, props(port_forwards=[SMTP], timeouts={"update": "1h"}))
-
-    result = provider.update(id_, olds, news)
-
-    assert result.outs == inputs(port_forwards=[SMTP], timeouts={"update": "1h"})
-    assert writes(emulator) == []
-
-
-def test_update__reenables_after_disabled_out_of_band(
-    provider: EnvironmentAdvancedNetworkingProvider, api: CloudManagerClient
-) -> None:
-    id_, olds = create(provider)
-    api.delete_advanced_networking(PROGRAM, DEV)
-
-    provider.update(id_, olds, checked(provider, props(non_proxy_hosts=["*.example.com"])))
-
-    assert found(api) == (True, ["*.example.com"], set())
-
-
-def test_update__concurrent_with_port_forwards_loses_nothing(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
-) -> None:
-    emulator.set_timings(environment_update=0.2)
-    id_, olds = create(provider)
-    port_forwards = PortForwardProvider()
-    rules = [
-        {"host": f"h{i}.example.com", "port_dest": 1000 + i, "port_orig": 30100 + i}
-        for i in range(3)
-    ]
-    news = checked(provider, props(non_proxy_hosts=["*.example.com"]))
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        update = pool.submit(provider.update, id_, olds, news)
-        created = [
-            pool.submit(port_forwards.create, {**props(resource_name=f"r{i}"), **r})
-            for i, r in enumerate(rules)
-        ]
-        update.result()
-        [c.result() for c in created]
-
-    assert found(api) == (True, ["*.example.com"], {rule(r) for r in rules})
-
-
-# --- diff -------------------------------------------------------------------------------------
-
-
-def test_diff__no_changes(provider: EnvironmentAdvancedNetworkingProvider) -> None:
-    full = {
-        "non_proxy_hosts": ["*.example.com"],
-        "port_forwards": [SMTP, {"host": "a.example.com", "port_dest": 25}],
+def test_read(provider: AdvancedNetworkingProvider, emulator: EmulatorControl) -> None:
+    id_, outs = _create(provider)
+    result = provider.read(id_, outs)
+    assert (result.id, result.outs) == (id_, outs)
+    assert result.inputs == {
+        k: v for k, v in outs.items() if k not in ("infrastructure_id", "status")
     }
-    id_, outs = create(provider, **full)
-
-    result = provider.diff(id_, outs, checked(provider, props(**full)))
-
-    assert (result.changes, result.replaces) == (False, [])
 
 
-@pytest.mark.parametrize(("prop", "value"), [("environment_id", STAGE), ("program_id", "10002")])
-def test_diff__replaces(prop: str, value: str) -> None:
-    provider = EnvironmentAdvancedNetworkingProvider()
+def test_read__vpn_keeps_shared_keys(
+    provider: AdvancedNetworkingProvider, emulator: EmulatorControl
+) -> None:
+    id_, outs = _create(provider, kind="vpn", vpn=_vpn())
+    result = provider.read(id_, outs)
+    assert result.outs is not None
+    assert result.outs["vpn"] == VPN  # the API never returns the key: it is the stored one
 
-    result = provider.diff("10001/20001", inputs(), checked(provider, props(**{prop: value})))
 
-    assert (result.changes, result.replaces, result.delete_before_replace) == (True, [prop], False)
+def test_read__vpn_without_stored_key(
+    provider: AdvancedNetworkingProvider, emulator: EmulatorControl
+) -> None:
+    id_, outs = _create(provider, kind="vpn", vpn=_vpn())
+    result = provider.read(id_, {**outs, "vpn": None})
+    assert result.outs is not None
+    expected = _vpn()
+    expected["connections"][0]["shared_key"] = None  # unknown: never the API's mask
+    assert result.outs["vpn"] == expected
+
+
+def test_read__current_status(
+    provider: AdvancedNetworkingProvider, lifecycle: EmulatorControl, client: CloudManagerClient
+) -> None:
+    id_, outs = _create(provider)
+    client.delete_network_infrastructure(PROGRAM, outs["infrastructure_id"])
+    result = provider.read(id_, outs)
+    assert result.outs == {**outs, "status": "deleting"}
+
+
+def test_read__deleted_out_of_band(
+    provider: AdvancedNetworkingProvider, emulator: EmulatorControl, client: CloudManagerClient
+) -> None:
+    id_, outs = _create(provider)
+    client.delete_network_infrastructure(PROGRAM, outs["infrastructure_id"])
+    result = provider.read(id_, outs)
+    assert (result.id, result.outs) == (None, {})
+
+
+# --- delete ---------------------------------------------------------------------------------
+
+
+def test_delete(
+    provider: AdvancedNetworkingProvider, lifecycle: EmulatorControl, client: CloudManagerClient
+) -> None:
+    id_, outs = _create(provider)
+    provider.delete(id_, outs)
+    with pytest.raises(NotFoundError):
+        client.get_network_infrastructure(PROGRAM, outs["infrastructure_id"])
+
+
+def test_delete__already_gone(
+    provider: AdvancedNetworkingProvider, emulator: EmulatorControl
+) -> None:
+    provider.delete(f"{PROGRAM}/99999", {"resource_name": "net"})
+    assert _requests(emulator, "DELETE") == []
+
+
+def test_delete__environments_enabled(
+    provider: AdvancedNetworkingProvider, lifecycle: EmulatorControl, client: CloudManagerClient
+) -> None:
+    id_, outs = _create(provider)
+    client.put_advanced_networking(PROGRAM, DEV, AdvancedNetworkingUpdate())
+    with pytest.raises(ProviderError) as failure:
+        provider.delete(id_, outs)
+    assert str(failure.value) == (
+        f"{WHO}: cannot delete network infrastructure {outs['infrastructure_id']}: advanced "
+        f"networking is still enabled on environment {DEV} (dev); disable it there first "
+        "(remove their advanced networking configuration), then retry"
+    )
+
+
+# --- check ----------------------------------------------------------------------------------
+
+
+def _ipsec(**changes: Any) -> dict[str, Any]:
+    return _vpn(connections=[{**VPN["connections"][0], "ipsec_policy": {**POLICY, **changes}}])
+
+
+def _connection(**changes: Any) -> dict[str, Any]:
+    connection = {k: v for k, v in {**VPN["connections"][0], **changes}.items() if v is not None}
+    return _vpn(connections=[connection])
+
+
+CONNECTION = "vpn.connections[0]"
+CHECK_CASES: list[tuple[str, dict[str, Any], str, str]] = [
+    ("kind", {"kind": "vpnGateway"}, "kind", "Input should be 'flexiblePortEgress', 'dedicatedEgressIp' or 'vpn'"),
+    ("kind_missing", {"kind": None}, "kind", "Field required"),
+    ("program_id", {"program_id": "wknd"}, "program_id", "must be a Cloud Manager program id (digits), such as 10001"),
+    ("region_empty", {"region": ""}, "region", "must not be empty: give a region name such as va7 or nld2"),
+    ("region_case", {"region": "VA7"}, "region", "must be a lower-case region name such as va7 or nld2"),
+    ("vpn_for_other_kind", {"vpn": _vpn()}, "vpn", "is only allowed when kind is 'vpn', not 'flexiblePortEgress'"),
+    ("vpn_missing", {"kind": "vpn"}, "vpn", "is required when kind is 'vpn'"),
+    ("address_space_empty", {"kind": "vpn", "vpn": _vpn(address_space=[])}, "vpn.address_space", "List should have at least 1 item after validation, not 0"),
+    ("address_space_not_cidr", {"kind": "vpn", "vpn": _vpn(address_space=["10.0.0.0"])}, "vpn.address_space[0]", "'10.0.0.0' is not an IPv4 CIDR such as 10.0.0.0/26"),
+    ("address_space_host_bits", {"kind": "vpn", "vpn": _vpn(address_space=["10.0.0.1/26"])}, "vpn.address_space[0]", "'10.0.0.1/26' is not an IPv4 CIDR such as 10.0.0.0/26"),
+    ("address_space_too_small", {"kind": "vpn", "vpn": _vpn(address_space=["10.0.0.0/27"])}, "vpn.address_space[0]", "'10.0.0.0/27' is smaller than a /26 (the API needs 64 addresses or more)"),
+    ("dns_resolvers_empty", {"kind": "vpn", "vpn": _vpn(dns_resolvers=[])}, "vpn.dns_resolvers", "List should have at least 1 item after validation, not 0"),
+    ("dns_resolver_not_ip", {"kind": "vpn", "vpn": _vpn(dns_resolvers=["dns.corp"])}, "vpn.dns_resolvers[0]", "'dns.corp' is not an IPv4 address such as 203.0.113.10"),
+    ("connections_missing", {"kind": "vpn", "vpn": {"address_space": ["10.0.0.0/26"], "dns_resolvers": ["10.0.0.2"]}}, "vpn.connections", "Field required"),
+    ("connection_names_repeated", {"kind": "vpn", "vpn": _vpn(connections=VPN["connections"] * 2)}, "vpn.connections", "connection names must be unique: corporate repeated"),
+    ("gateway_address", {"kind": "vpn", "vpn": _connection(gateway_address="vpn.corp.example")}, f"{CONNECTION}.gateway_address", "'vpn.corp.example' is not an IPv4 address such as 203.0.113.10"),
+    ("gateway_address_space", {"kind": "vpn", "vpn": _connection(gateway_address_space=["192.168.0.0/33"])}, f"{CONNECTION}.gateway_address_space[0]", "'192.168.0.0/33' is not an IPv4 CIDR such as 10.0.0.0/26"),
+    ("shared_key_missing", {"kind": "vpn", "vpn": _connection(shared_key=None)}, f"{CONNECTION}.shared_key", "Field required"),
+    ("shared_key_empty", {"kind": "vpn", "vpn": _connection(shared_key="")}, f"{CONNECTION}.shared_key", "String should have at least 1 character"),
+    ("dh_group", {"kind": "vpn", "vpn": _ipsec(dh_group="DHGroup5")}, f"{CONNECTION}.ipsec_policy.dh_group", "Input should be 'DHGroup24', 'ECP384', 'ECP256', 'DHGroup14', 'DHGroup2048', 'DHGroup2', 'DHGroup1' or 'None'"),
+    ("ike_encryption", {"kind": "vpn", "vpn": _ipsec(ike_encryption="aes256")}, f"{CONNECTION}.ipsec_policy.ike_encryption", "Input should be 'AES256', 'AES192', 'AES128', 'DES3' or 'DES'"),
+    ("ipsec_integrity", {"kind": "vpn", "vpn": _ipsec(ipsec_integrity="SHA384")}, f"{CONNECTION}.ipsec_policy.ipsec_integrity", "Input should be 'GCMAES256', 'GCMAES192', 'GCMAES128', 'SHA256', 'SHA1' or 'MD5'"),
+    ("pfs_group", {"kind": "vpn", "vpn": _ipsec(pfs_group="PFS14")}, f"{CONNECTION}.ipsec_policy.pfs_group", "Input should be 'PFS24', 'ECP384', 'ECP256', 'PFS2048', 'PFS2', 'PFS1' or 'None'"),
+    ("sa_datasize", {"kind": "vpn", "vpn": _ipsec(sa_datasize=1023)}, f"{CONNECTION}.ipsec_policy.sa_datasize", "Input should be greater than or equal to 1024"),
+    ("sa_lifetime", {"kind": "vpn", "vpn": _ipsec(sa_lifetime=299)}, f"{CONNECTION}.ipsec_policy.sa_lifetime", "Input should be greater than or equal to 300"),
+    ("unknown_key", {"regions": ["va7"]}, "regions", "Extra inputs are not permitted"),
+    ("unknown_vpn_key", {"kind": "vpn", "vpn": _vpn(dns={"resolvers": []})}, "vpn.dns", "Extra inputs are not permitted"),
+    ("unknown_connection_key", {"kind": "vpn", "vpn": _connection(psk="x")}, f"{CONNECTION}.psk", "Extra inputs are not permitted"),
+    ("timeouts_not_duration", {"timeouts": {"create": "soon"}}, "timeouts", "'soon' is not a duration such as 90m, 1h30m or 45s"),
+    ("timeouts_unknown_operation", {"timeouts": {"destroy": "5m"}}, "timeouts", "'destroy' is not an operation; use create, update or delete"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "prop", "reason"),
+    [case[1:] for case in CHECK_CASES],
+    ids=[case[0] for case in CHECK_CASES],
+)
+def test_check__invalid(
+    provider: AdvancedNetworkingProvider, changes: dict[str, Any], prop: str, reason: str
+) -> None:
+    failures = provider.check({}, _raw(**changes)).failures
+    assert [(f.property, f.reason) for f in failures] == [(prop, reason)]
+
+
+def test_check(provider: AdvancedNetworkingProvider) -> None:
+    result = provider.check({}, _raw(kind="vpn", vpn=_vpn(), timeouts={"create": "3h"}))
+    assert result.failures == []
+    assert result.inputs == {**_raw(kind="vpn", vpn=VPN, timeouts={"create": "3h"}), "adopt": False}
 
 
 @pytest.mark.parametrize(
     "changes",
     [
-        {"non_proxy_hosts": ["*.example.com"]},
-        {"port_forwards": [SMTP]},
-        {"adopt": True},
-        {"timeouts": {"delete": "1h"}},
+        {"kind": rpc.UNKNOWN, "vpn": _vpn()},
+        {"region": rpc.UNKNOWN},
+        {"program_id": rpc.UNKNOWN},
+        {"kind": "vpn", "vpn": rpc.UNKNOWN},
+        {"kind": "vpn", "vpn": _connection(shared_key=rpc.UNKNOWN)},
+        {"kind": "vpn", "vpn": _vpn(address_space=[rpc.UNKNOWN])},
+        {"timeouts": rpc.UNKNOWN},
     ],
+    ids=["kind", "region", "program_id", "vpn", "shared_key", "address_space", "timeouts"],
 )
-def test_diff__updates_in_place(changes: dict[str, Any]) -> None:
-    provider = EnvironmentAdvancedNetworkingProvider()
-
-    result = provider.diff("10001/20001", inputs(), checked(provider, props(**changes)))
-
-    assert (result.changes, result.replaces) == (True, [])
-
-
-def test_diff__unknown_environment_replaces() -> None:
-    provider = EnvironmentAdvancedNetworkingProvider()
-    news = provider.check({}, props(environment_id=UNKNOWN)).inputs
-
-    result = provider.diff("10001/20001", inputs(), news)
-
-    assert (result.changes, result.replaces) == (True, ["environment_id"])
-
-
-# --- read -------------------------------------------------------------------------------------
-
-
-def test_read(provider: EnvironmentAdvancedNetworkingProvider) -> None:
-    id_, outs = create(provider, non_proxy_hosts=["*.example.com"], port_forwards=[SMTP])
-
-    result = provider.read(id_, outs)
-
-    assert (result.id, result.outs) == ("10001/20001", outs)
-    assert result.inputs == outs
-
-
-def test_read__foreign_rule_shows_as_drift(
-    provider: EnvironmentAdvancedNetworkingProvider, api: CloudManagerClient
+def test_check__unknown_values_accepted(
+    provider: AdvancedNetworkingProvider, changes: dict[str, Any]
 ) -> None:
-    id_, outs = create(provider, port_forwards=[SMTP])
-    enable_outside(api, rules=[SMTP, LDAP])  # someone added a rule in Cloud Manager
-
-    result = provider.read(id_, outs)
-
-    assert result.outs == {**outs, "port_forwards": [SMTP, LDAP]}
-    assert result.inputs == result.outs
-    diff = provider.diff(id_, result.outs, checked(provider, props(port_forwards=[SMTP])))
-    assert (diff.changes, diff.replaces) == (True, [])  # the next `up` removes it
+    result = provider.check({}, _raw(**changes))
+    # Unknown-bearing inputs pass through as given, with the static defaults filled in.
+    expected = {"vpn": None, "adopt": False, "timeouts": None, **_raw(**changes)}
+    assert (result.failures, result.inputs) == ([], expected)
 
 
-def test_read__port_forward_rules_are_not_drift(
-    provider: EnvironmentAdvancedNetworkingProvider, api: CloudManagerClient
+def test_check__unknown_values_do_not_hide_other_failures(
+    provider: AdvancedNetworkingProvider,
 ) -> None:
-    id_, outs = create(provider)  # rules belong to PortForward resources
-    enable_outside(api, rules=[SMTP])
-
-    result = provider.read(id_, outs)
-
-    assert result.outs == outs
-    assert provider.diff(id_, result.outs, checked(provider, props())).changes is False
+    failures = provider.check({}, _raw(region=rpc.UNKNOWN, kind="vpnGateway")).failures
+    assert [f.property for f in failures] == ["kind"]
 
 
-def test_read__non_proxy_hosts_changed_out_of_band(
-    provider: EnvironmentAdvancedNetworkingProvider, api: CloudManagerClient
+# --- secrets --------------------------------------------------------------------------------
+
+
+def test_shared_key__in_no_message(
+    provider: AdvancedNetworkingProvider,
+    lifecycle: EmulatorControl,
+    client: CloudManagerClient,
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    logged: list[str],
 ) -> None:
-    id_, outs = create(provider, non_proxy_hosts=["*.example.com"])
-    enable_outside(api, hosts=["*.example.net"])
+    messages = [repr(AdvancedNetworkingInputs.model_validate(_raw(kind="vpn", vpn=_vpn())))]
+    bad = _connection(shared_key=SHARED_KEY, gateway_address="vpn.corp.example")
+    messages += [f.reason for f in provider.check({}, _raw(kind="vpn", vpn=bad)).failures]
+    with pytest.raises(ProviderError) as invalid:
+        provider.create({**_raw(kind="vpn", vpn=bad)})
+    messages.append(str(invalid.value))
+    lifecycle.inject_fault("fail", operation="infrastructure_create")
+    with pytest.raises(Exception) as failed:  # any failure: its text is checked
+        _create(provider, kind="vpn", vpn=_vpn())
+    messages.append(str(failed.value))
+    output = capfd.readouterr()
+    messages += [output.out, output.err, caplog.text, *logged]
+    assert len(logged) >= 2  # the progress lines were seen (creating, waiting)
+    assert all(SHARED_KEY not in message for message in messages)
+    assert "not an IPv4 address" in messages[1]
 
-    result = provider.read(id_, outs)
 
-    assert result.outs == {**outs, "non_proxy_hosts": ["*.example.net"]}
-    assert result.inputs == result.outs
-
-
-def test_read__disabled_out_of_band(
-    provider: EnvironmentAdvancedNetworkingProvider, api: CloudManagerClient
+def test_shared_key__in_no_api_error(
+    provider: AdvancedNetworkingProvider, emulator: EmulatorControl
 ) -> None:
-    id_, outs = create(provider)
-    api.delete_advanced_networking(PROGRAM, DEV)
-
-    result = provider.read(id_, outs)
-
-    assert (result.id, result.outs) == (None, {})
-
-
-def test_read__environment_gone(provider: EnvironmentAdvancedNetworkingProvider) -> None:
-    result = provider.read("10001/29999", inputs(environment_id="29999"))
-
-    assert (result.id, result.outs) == (None, {})
+    id_, outs = _create(provider, kind="vpn", vpn=_vpn())
+    # The spec: the address space cannot change; the API's refusal must not echo the key.
+    refused = _inputs(provider, kind="vpn", vpn=_vpn(address_space=["10.104.183.0/26"]))
+    with pytest.raises(ProviderError) as failure:
+        provider.update(id_, outs, refused)
+    assert "failed with 400" in str(failure.value)
+    assert SHARED_KEY not in str(failure.value)
 
 
-# --- delete -----------------------------------------------------------------------------------
+# --- the resource class ---------------------------------------------------------------------
 
 
-def test_delete(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
-) -> None:
-    emulator.set_timings(environment_update=0.2)
-    id_, outs = create(provider, non_proxy_hosts=["*.example.com"], port_forwards=[SMTP])
-
-    provider.delete(id_, outs)
-
-    assert found(api) == (False, [], set())
-    assert environment_status(api) == "ready"  # waited until applied
-    assert len(writes(emulator, "DELETE")) == 1
-
-
-def test_delete__already_disabled(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
-) -> None:
-    id_, outs = create(provider)
-    api.delete_advanced_networking(PROGRAM, DEV)
-    emulator.clear_requests()
-
-    provider.delete(id_, outs)
-
-    assert writes(emulator, "DELETE") == []
-
-
-def test_delete__environment_gone(
-    provider: EnvironmentAdvancedNetworkingProvider, emulator: EmulatorControl
-) -> None:
-    provider.delete("10001/29999", inputs(environment_id="29999"))
-
-    assert writes(emulator, "DELETE") == []
-
-
-def test_delete__busy_environment(
-    provider: EnvironmentAdvancedNetworkingProvider,
-    emulator: EmulatorControl,
-    api: CloudManagerClient,
-) -> None:
-    id_, outs = create(provider)
-    emulator.make_busy(PROGRAM, DEV, 1.0)
-
-    provider.delete(id_, outs)
-
-    assert found(api) == (False, [], set())
-    assert [w["status"] for w in writes(emulator, "DELETE")] == [200]
-
-
-# --- check ------------------------------------------------------------------------------------
-
-HOST_REASON = "is not a lower-case host name or IPv4 address"
-NON_PROXY_REASON = "is not a lower-case host name; a wildcard may only lead (*.example.com)"
-HTTP_REASON = (
-    "port {} is HTTP(S): it goes through the proxy (AEM_PROXY_HOST with AEM_HTTP(S)_PROXY_PORT) "
-    "and must not be forwarded"
-)
-BAD_INPUTS = [
-    ({"non_proxy_hosts": ["ok.example.com", "example.*"]}, "non_proxy_hosts[1]", f"'example.*' {NON_PROXY_REASON}"),
-    ({"non_proxy_hosts": ["*"]}, "non_proxy_hosts[0]", f"'*' {NON_PROXY_REASON}"),
-    ({"non_proxy_hosts": ["a.*.example.com"]}, "non_proxy_hosts[0]", f"'a.*.example.com' {NON_PROXY_REASON}"),
-    ({"non_proxy_hosts": ["Intranet.example.com"]}, "non_proxy_hosts[0]", f"'Intranet.example.com' {NON_PROXY_REASON}"),
-    ({"port_forwards": [{**SMTP, "host": "SMTP.example.com"}]}, "port_forwards[0].host", f"'SMTP.example.com' {HOST_REASON}"),
-    ({"port_forwards": [SMTP, {**LDAP, "port_dest": 0}]}, "port_forwards[1].port_dest", "Input should be greater than or equal to 1"),
-    ({"port_forwards": [{**SMTP, "port_dest": 65536}]}, "port_forwards[0].port_dest", "Input should be less than or equal to 65535"),
-    ({"port_forwards": [{**SMTP, "port_dest": 443}]}, "port_forwards[0].port_dest", HTTP_REASON.format(443)),
-    ({"port_forwards": [{**SMTP, "port_orig": 31000}]}, "port_forwards[0].port_orig", "port_orig 31000 is outside 30000-30999 (the range Adobe documents for port forwards)"),
-    ({"port_forwards": [{"host": "db.example.com", "port_dest": 5432}]}, "port_forwards[0].port_orig", "port_orig is required: 30000 + port_dest (35432) lies outside 30000-30999"),
-    ({"port_forwards": [SMTP, {**LDAP, "port_orig": 30465}]}, "port_forwards[1].port_orig", "port_orig 30465 is already used by port_forwards[0]"),
-    ({"port_forwards": [{**SMTP, "colour": "blue"}]}, "port_forwards[0].colour", "Extra inputs are not permitted"),
-    ({"port_forwards": [{"port_dest": 465}]}, "port_forwards[0].host", "Field required"),
-    ({"colour": "blue"}, "colour", "Extra inputs are not permitted"),
-    ({"adopt": "perhaps"}, "adopt", "Input should be a valid boolean, unable to interpret input"),
-    ({"timeouts": {"create": "soon"}}, "timeouts", "'soon' is not a duration such as 90m, 1h30m or 45s"),
-    ({"timeouts": {"read": "5m"}}, "timeouts", "'read' is not an operation; use create, update or delete"),
-    ({"environment_id": ""}, "environment_id", "String should have at least 1 character"),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(("changes", "prop", "reason"), BAD_INPUTS)
-def test_check__bad_input(changes: dict[str, Any], prop: str, reason: str) -> None:
-    result = EnvironmentAdvancedNetworkingProvider().check({}, props(**changes))
-
-    assert [(f.property, f.reason) for f in result.failures] == [(prop, reason)]
-
-
-def test_check__every_failure_at_once() -> None:
-    port_forwards = [SMTP, {**LDAP, "host": "LDAP"}, {**LDAP, "port_orig": 30465}]
-
-    result = EnvironmentAdvancedNetworkingProvider().check(
-        {}, props(non_proxy_hosts=["x.*"], port_forwards=port_forwards)
-    )
-
-    assert sorted(f.property for f in result.failures) == [
-        "non_proxy_hosts[0]",
-        "port_forwards[1].host",
-        "port_forwards[2].port_orig",
-    ]
-
-
-def test_check__defaults_filled_in() -> None:
-    result = EnvironmentAdvancedNetworkingProvider().check(
-        {}, props(port_forwards=[{"host": "smtp.example.com", "port_dest": 465.0}])
-    )
-
-    assert result.failures == []
-    assert result.inputs == {
-        **props(),
-        "non_proxy_hosts": None,
-        "port_forwards": [SMTP],
-        "adopt": False,
-        "timeouts": None,
-    }
-
-
-def test_check__unknown_values_accepted() -> None:
-    unknown_rule = {"host": UNKNOWN, "port_dest": UNKNOWN, "port_orig": UNKNOWN}
-    raw = props(
-        environment_id=UNKNOWN,
-        non_proxy_hosts=[UNKNOWN, "*.example.com"],
-        port_forwards=[SMTP, unknown_rule, {"host": "a.example.com", "port_dest": UNKNOWN}],
-        adopt=UNKNOWN,
-        timeouts=UNKNOWN,
-    )
-
-    result = EnvironmentAdvancedNetworkingProvider().check({}, raw)
-
-    assert result.failures == []
-
-
-def test_check__unknown_list_accepted() -> None:
-    raw = props(non_proxy_hosts=UNKNOWN, port_forwards=UNKNOWN)
-
-    assert EnvironmentAdvancedNetworkingProvider().check({}, raw).failures == []
-
-
-# --- the resource class -----------------------------------------------------------------------
-
-
-class Mocks(pulumi.runtime.Mocks):
-    """Records every resource; outputs are the inputs."""
-
+class _Mocks(pulumi.runtime.Mocks):
     def __init__(self) -> None:
         self.created: list[pulumi.runtime.MockResourceArgs] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.created.append(args)
-        return f"{PROGRAM}/{DEV}", dict(args.inputs)
+        return f"{PROGRAM}/1", {**args.inputs, "infrastructure_id": "1", "status": "ready"}
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         return {}, None
 
 
 @pytest.fixture
-def mocks() -> Mocks:
-    recorded = Mocks()
+def mocks() -> _Mocks:
+    recorded = _Mocks()
     pulumi.runtime.set_mocks(recorded, preview=False)
     return recorded
 
 
 @pulumi.runtime.test  # type: ignore[untyped-decorator]
-def test_resource_class__props(mocks: Mocks) -> Any:
-    from aem_pulumi.resources.advanced_networking import EnvironmentAdvancedNetworking
+def test_resource_class__props(mocks: _Mocks) -> Any:
+    from aem_pulumi.dynamic.advanced_networking import AdvancedNetworking
 
-    resource = EnvironmentAdvancedNetworking(
-        "networking",
-        program_id=PROGRAM,
-        environment_id=DEV,
-        non_proxy_hosts=["*.example.com"],
-        port_forwards=[SMTP],
-        timeouts={"create": "1h"},
+    resource = AdvancedNetworking(
+        "net", program_id=PROGRAM, kind="vpn", region="va7", vpn=_vpn(), timeouts={"create": "3h"}
     )
 
     def check(values: list[Any]) -> None:
-        (args,) = [
-            a for a in mocks.created if a.name == "networking"
-        ]  # not a late one of another test
-        assert args.typ == "pulumi-python:dynamic/aem:EnvironmentAdvancedNetworking"
-        given = {k: v for k, v in args.inputs.items() if k != base.PROVIDER_KEY}
-        assert given == props(
-            non_proxy_hosts=["*.example.com"],
-            port_forwards=[SMTP],
-            adopt=False,
-            timeouts={"create": "1h"},
-        )
-        envelope = args.inputs[base.PROVIDER_KEY]  # sent as a secret
-        provider = dill.loads(base64.b64decode(envelope["value"]))  # noqa: S301 (our own)
-        assert isinstance(provider, EnvironmentAdvancedNetworkingProvider)
-        assert vars(provider) == {}  # nothing on the instance, credentials least of all
-        assert values == ["10001/20001", [SMTP]]
+        (args,) = mocks.created
+        assert args.typ == "pulumi-python:dynamic/aem:AdvancedNetworking"
+        inputs = {k: v for k, v in args.inputs.items() if k != base.PROVIDER_KEY}
+        secret_vpn = {SIG_KEY: SECRET_SIG, "value": VPN}  # sent to the engine as a secret
+        assert inputs == _raw(kind="vpn", vpn=secret_vpn, adopt=False, timeouts={"create": "3h"})
+        assert values == ["1", "ready"]
+        assert SHARED_KEY not in str(args.inputs[base.PROVIDER_KEY])
 
-    return pulumi.Output.all(resource.id, resource.port_forwards).apply(check)
+    return pulumi.Output.all(resource.infrastructure_id, resource.status).apply(check)

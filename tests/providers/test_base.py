@@ -11,8 +11,9 @@ from pulumi.runtime import rpc
 
 from aem_pulumi.client import ConfigurationError
 from aem_pulumi.client.emulator import EmulatorControl
-from aem_pulumi.providers import base
-from aem_pulumi.providers.port_forward import PortForwardProvider
+from aem_pulumi.client.settings import ENV_NAMES
+from aem_pulumi.dynamic import provider as base
+from aem_pulumi.dynamic.port_forward import PortForwardProvider
 
 INPUTS = {
     "resource_name": "smtp",
@@ -25,10 +26,10 @@ INPUTS = {
 
 @pytest.fixture(autouse=True)
 def no_aem_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in base.ENV_NAMES.values():
+    for name in ENV_NAMES.values():
         monkeypatch.delenv(name, raising=False)
     yield
-    base.configure_from_stack({})
+    base.CREDENTIALS.configure({})
 
 
 def _configure(values: dict[str, str]) -> None:
@@ -48,7 +49,7 @@ def test_configure__stack_config_is_used(
             "aem-mail:unrelated": "x",
         }
     )
-    assert base.client().get_program("10001").name == "wknd"
+    assert base.CREDENTIALS.client().get_program("10001").name == "wknd"
 
 
 def test_configure__environment_fills_missing_keys(
@@ -63,7 +64,7 @@ def test_configure__environment_fills_missing_keys(
             "aem:orgId": credentials["org_id"],
         }
     )
-    assert base.client().get_environment("10001", "20001").id == "20001"
+    assert base.CREDENTIALS.client().get_environment("10001", "20001").id == "20001"
 
 
 def test_configure__missing_credential_is_named() -> None:
@@ -71,7 +72,7 @@ def test_configure__missing_credential_is_named() -> None:
     with pytest.raises(
         ConfigurationError, match=r"^AEM_CLIENT_SECRET is not set: .*aem:clientSecret"
     ):
-        base.client()
+        base.CREDENTIALS.client()
 
 
 def test_configure__credentials_not_on_the_instance() -> None:

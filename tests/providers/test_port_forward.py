@@ -15,11 +15,12 @@ import pytest
 
 from aem_pulumi.client import CloudManagerClient
 from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.core.errors import ProviderError
+from aem_pulumi.core.inputs import UNKNOWN
+from aem_pulumi.dynamic import provider as base
+from aem_pulumi.dynamic.port_forward import PortForwardProvider
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
 from aem_pulumi.models.network import NetworkInfrastructure
-from aem_pulumi.providers import base
-from aem_pulumi.providers.base import UNKNOWN, ProviderError
-from aem_pulumi.providers.port_forward import PortForwardProvider
 
 PROGRAM, DEV, STAGE = "10001", "20001", "20002"
 WHO = "PortForward 'smtp'"
@@ -667,7 +668,7 @@ def mocks() -> Mocks:
 
 @pulumi.runtime.test  # type: ignore[untyped-decorator]
 def test_resource_class__props(mocks: Mocks) -> Any:
-    from aem_pulumi.resources.port_forward import PortForward
+    from aem_pulumi.dynamic.port_forward import PortForward
 
     resource = PortForward(
         "smtp",

@@ -12,13 +12,11 @@ import pytest
 
 from aem_pulumi.client import CloudManagerClient
 from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.core.errors import ProviderError
+from aem_pulumi.core.inputs import UNKNOWN
+from aem_pulumi.core.variables import SecretInputs
+from aem_pulumi.dynamic.variables import EnvironmentSecretProvider, EnvironmentVariableProvider
 from aem_pulumi.models.variables import Variable, VariableUpdate
-from aem_pulumi.providers.base import UNKNOWN, ProviderError
-from aem_pulumi.providers.variables import (
-    EnvironmentSecretProvider,
-    EnvironmentVariableProvider,
-    SecretInputs,
-)
 
 PROGRAM, DEV, STAGE = "10001", "20001", "20002"
 SECRET_VALUE = "s3cr3t-Pa55word-never-shown"
@@ -490,7 +488,7 @@ def test_secret_value_never_shown__refused_patch(
     with pytest.raises(ProviderError) as raised:
         create(EnvironmentSecretProvider(), secret_props())
 
-    assert "writing variables to environment 20001 failed" in str(raised.value)
+    assert "writing the variables of environment 20001 failed" in str(raised.value)
     assert_never_shown(str(raised.value), repr(raised.value), caplog.text, *capsys.readouterr())
 
 

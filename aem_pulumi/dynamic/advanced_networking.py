@@ -8,10 +8,15 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from aem_pulumi.providers.network import OUTPUTS, AdvancedNetworkingProvider
-from aem_pulumi.resources.base import resource_props, with_secret_outputs
+from aem_pulumi.core.advanced_networking import ADVANCED_NETWORKING
+from aem_pulumi.dynamic.provider import DynamicProvider
+from aem_pulumi.dynamic.resource import resource_props, with_secret_outputs
 
-SECRET_OUTPUTS = ("vpn",)
+
+class AdvancedNetworkingProvider(DynamicProvider):
+    """The dynamic provider of `AdvancedNetworking`."""
+
+    declaration = ADVANCED_NETWORKING
 
 
 class AdvancedNetworking(pulumi.dynamic.Resource, module="aem", name="AdvancedNetworking"):
@@ -69,6 +74,6 @@ class AdvancedNetworking(pulumi.dynamic.Resource, module="aem", name="AdvancedNe
         super().__init__(
             AdvancedNetworkingProvider(),
             resource_name,
-            resource_props(resource_name, inputs, outputs=OUTPUTS),
-            with_secret_outputs(opts, SECRET_OUTPUTS),
+            resource_props(resource_name, inputs, ADVANCED_NETWORKING.output_names()),
+            with_secret_outputs(opts, ADVANCED_NETWORKING.secret_properties()),
         )

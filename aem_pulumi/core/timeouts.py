@@ -1,8 +1,9 @@
-"""Deadlines for asynchronous operations: `{"create": "90m", ...}` inputs and their defaults."""
+"""Deadlines for asynchronous operations: `{"create": "90m", ...}` inputs, engine timeouts, defaults."""
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 
 OPERATIONS = ("create", "update", "delete")
@@ -27,11 +28,34 @@ def format_duration(seconds: float) -> str:
 
 
 def timeout_for(
-    operation: str, timeouts: Mapping[str, str] | None, defaults: Mapping[str, float]
+    operation: str,
+    timeouts: Mapping[str, str] | None,
+    defaults: Mapping[str, float],
+    engine: Mapping[str, float] | None = None,
 ) -> float:
-    """The deadline in seconds for `operation`: the resource's `timeouts` entry, else the default."""
+    """Seconds allowed for `operation`: the engine's `customTimeouts` (plugin only), else the
+    resource's `timeouts` input, else the default."""
+    if engine and engine.get(operation):
+        return float(engine[operation])
     given = (timeouts or {}).get(operation)
     return parse_duration(given) if given else defaults[operation]
+
+
+class Deadline:
+    """A point in time an operation must finish by, and the `timeouts` key that sets it."""
+
+    def __init__(self, seconds: float, key: str) -> None:
+        self.seconds = seconds
+        self.key = key
+        self._end = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        """Seconds left (never negative)."""
+        return max(0.0, self._end - time.monotonic())
+
+    def advice(self) -> str:
+        """What to raise when this deadline is too short, for messages."""
+        return f"raise timeouts.{self.key} or retry later"
 
 
 def check_timeouts(value: Mapping[str, str] | None) -> Mapping[str, str] | None:

@@ -1,4 +1,4 @@
-"""The `AdvancedNetworking` provider: a program's network infrastructure in one region.
+"""`AdvancedNetworking`: a program's network infrastructure in one region (declaration and CRUD).
 
 Behaviour page, "Network infrastructure": a program uses one kind, with at most one
 infrastructure per region; only a VPN's settings change in place (PUT, shared keys sent every
@@ -13,13 +13,18 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from aem_pulumi.client import APIError, CloudManagerClient, NotFoundError
+from aem_pulumi.core.declaration import Context, Created, Declaration, Found
+from aem_pulumi.core.errors import InvalidInputs, OperationFailed, OwnershipError, RequestFailed
+from aem_pulumi.core.inputs import REPLACES, SECRET, Inputs, Timeouts
+from aem_pulumi.core.progress import report
+from aem_pulumi.core.timeouts import Deadline
+from aem_pulumi.core.waiting import Statuses, wait_for
 from aem_pulumi.models.network import (
     CREATING,
     DELETED,
@@ -41,12 +46,7 @@ from aem_pulumi.models.network import (
     PfsGroup,
     VpnConnection,
 )
-from aem_pulumi.providers import base
-from aem_pulumi.providers.environments import Deadline
-from aem_pulumi.providers.timeouts import check_timeouts, timeout_for
-from aem_pulumi.providers.waiting import progress, wait_for
 
-RESOURCE_KIND = "AdvancedNetworking"
 MINUTES = 60.0
 # Behaviour page, "Timing": flexible/dedicated ~15 min (up to 60), VPN 45-60 min.
 DEFAULTS: Mapping[str, float] = {
@@ -55,7 +55,7 @@ DEFAULTS: Mapping[str, float] = {
     "delete": 60 * MINUTES,
 }
 VPN_DEFAULTS: Mapping[str, float] = {**DEFAULTS, "create": 120 * MINUTES}
-OUTPUTS = ("infrastructure_id", "status")
+HISTORY = frozenset({DELETED, "deleted_failed"})
 REGION = re.compile(r"[a-z]+[0-9]*")  # va7, nld2, aus5: Adobe's region names
 GONE = "(gone)"  # the status a 404 stands for while waiting on a delete
 
@@ -125,7 +125,7 @@ class VpnConnectionInputs(_Strict):
     """Public IPv4 address of the customer's VPN device."""
     gateway_address_space: list[Cidr] = Field(min_length=1)
     """IPv4 CIDRs routed through the tunnel to this gateway."""
-    shared_key: str = Field(min_length=1, repr=False)
+    shared_key: Annotated[str, SECRET] = Field(min_length=1, repr=False)
     """Pre-shared key (secret, write-only: Cloud Manager never returns it)."""
     ipsec_policy: IpsecPolicyInputs
     """IPsec/IKE parameters."""
@@ -134,7 +134,8 @@ class VpnConnectionInputs(_Strict):
 class VpnInputs(_Strict):
     """The VPN settings of a `vpn` infrastructure."""
 
-    address_space: list[AddressSpaceCidr] = Field(min_length=1)
+    # The spec: `addressSpace` "cannot be changed later"; a new one needs a new infrastructure.
+    address_space: Annotated[list[AddressSpaceCidr], REPLACES] = Field(min_length=1)
     """IPv4 CIDRs of the AEM side, each a /26 or larger; cannot change after creation."""
     dns_resolvers: list[IPv4] = Field(min_length=1)
     """IPv4 addresses of DNS resolvers on the customer's network (at least one)."""
@@ -151,30 +152,22 @@ class VpnInputs(_Strict):
         return value
 
 
-class AdvancedNetworkingInputs(base.Inputs):
+class AdvancedNetworkingInputs(Inputs):
     """Inputs of `AdvancedNetworking` (a program's network infrastructure in one region)."""
 
-    model_config = ConfigDict(hide_input_in_errors=True, use_attribute_docstrings=True)
-
-    program_id: str
+    program_id: Annotated[str, REPLACES]
     """Cloud Manager program id (digits); changing it replaces the infrastructure."""
-    kind: Kind
+    kind: Annotated[Kind, REPLACES]
     """`flexiblePortEgress`, `dedicatedEgressIp` or `vpn`; changing it replaces the infrastructure."""
-    region: str
+    region: Annotated[str, REPLACES]
     """Region of the infrastructure, e.g. `va7`; changing it replaces the infrastructure."""
     vpn: VpnInputs | None = Field(default=None, validate_default=True)
     """VPN settings: required for kind `vpn`, refused otherwise; updated in place."""
     adopt: bool = False
     """Take over an infrastructure that already exists in the region when it matches the inputs."""
-    timeouts: dict[str, str] | None = None
+    timeouts: Timeouts = None
     """Deadlines per operation, e.g. `{"create": "90m"}`; defaults: create 90m (vpn 120m),
     update 120m, delete 60m."""
-
-    @field_validator("timeouts")
-    @classmethod
-    def _timeouts(cls, value: dict[str, str] | None) -> dict[str, str] | None:
-        check_timeouts(value)
-        return value
 
     @field_validator("program_id")
     @classmethod
@@ -203,31 +196,25 @@ class AdvancedNetworkingInputs(base.Inputs):
         return value
 
 
-class AdvancedNetworkingProvider(base.CloudManagerProvider):
+class AdvancedNetworkingOutputs(BaseModel):
+    """Outputs of `AdvancedNetworking` beyond its inputs."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    infrastructure_id: str | None = None
+    """Cloud Manager's id of the infrastructure."""
+    status: str | None = None
+    """Its status when last read (`ready` after a successful create or update)."""
+
+
+class AdvancedNetworkingOperations:
     """CRUD of a program's network infrastructure; waits for each operation's end state."""
 
-    inputs_model = AdvancedNetworkingInputs
-    replace_on_change = frozenset({"program_id", "kind", "region"})
-    # A program has one kind and one infrastructure per region: old and new cannot coexist.
-    delete_before_replace = True
-    # The spec: `addressSpace` "cannot be changed later"; a new one needs a new infrastructure.
-    replace_on_vpn_change: ClassVar[frozenset[str]] = frozenset({"address_space"})
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """The declared diff, plus replacement when a VPN setting that cannot change does."""
-        result = super().diff(_id, olds, news)
-        if _vpn_fields_changed(olds.get("vpn"), news.get("vpn"), self.replace_on_vpn_change):
-            result.replaces = sorted({*(result.replaces or []), "vpn"})
-            result.delete_before_replace = True
-        return result
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, inputs: AdvancedNetworkingInputs, ctx: Context) -> Created:
         """Create (or, with `adopt`, take over) the region's infrastructure and wait for `ready`."""
-        inputs = _validated(props)
-        who = _who(inputs.resource_name)
+        who, client = ctx.who, ctx.client
         defaults = VPN_DEFAULTS if inputs.kind == "vpn" else DEFAULTS
-        deadline = Deadline(timeout_for("create", _timeouts(props), defaults), "create")
-        client = base.client()
+        deadline = ctx.deadline("create", inputs.timeouts, defaults)
         existing = _existing_in_region(client, inputs, who)
         if existing is not None and _left_failed(existing, inputs):
             _delete_failed(client, inputs.program_id, existing, deadline, who)
@@ -237,74 +224,62 @@ class AdvancedNetworkingProvider(base.CloudManagerProvider):
         else:
             infrastructure_id = _adopt(existing, inputs, who)
         found = _wait_ready(client, inputs.program_id, infrastructure_id, deadline, who)
-        return CreateResult(f"{inputs.program_id}/{infrastructure_id}", _outputs(inputs, found))
+        return Created(f"{inputs.program_id}/{infrastructure_id}", _outputs(inputs, found))
 
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(
+        self, id_: str, olds: Mapping[str, Any], news: AdvancedNetworkingInputs, ctx: Context
+    ) -> dict[str, Any]:
         """PUT changed VPN settings (shared keys included) and wait for `ready`; every output."""
-        inputs = _validated(news)
-        who = _who(inputs.resource_name)
-        program_id, infrastructure_id = _split_id(_id, who)
-        client = base.client()
-        if _same_vpn(olds.get("vpn"), inputs.vpn):  # only local inputs (timeouts, adopt) changed
-            found = _get(client, program_id, infrastructure_id, who)
-            return UpdateResult(_outputs(inputs, found))
-        deadline = Deadline(timeout_for("update", _timeouts(news), DEFAULTS), "update")
-        _wait_editable(client, program_id, infrastructure_id, deadline, who)
-        progress(f"{who}: updating the VPN settings of network infrastructure {infrastructure_id}")
-        with _explained(who, f"updating network infrastructure {infrastructure_id}"):
-            client.update_network_infrastructure(program_id, infrastructure_id, _to_api(inputs))
-        found = _wait_ready(client, program_id, infrastructure_id, deadline, who)
-        return UpdateResult(_outputs(inputs, found))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """What exists now (kind, region, status, VPN settings with the stored shared keys)."""
-        who = _who(props.get("resource_name") or id_)
+        who, client = ctx.who, ctx.client
         program_id, infrastructure_id = _split_id(id_, who)
+        if _same_vpn(olds.get("vpn"), news.vpn):  # only local inputs (timeouts, adopt) changed
+            return _outputs(news, _get(client, program_id, infrastructure_id, who))
+        deadline = ctx.deadline("update", news.timeouts, DEFAULTS)
+        _wait_editable(client, program_id, infrastructure_id, deadline, who)
+        report(f"{who}: updating the VPN settings of network infrastructure {infrastructure_id}")
+        with _explained(who, f"updating network infrastructure {infrastructure_id}"):
+            client.update_network_infrastructure(program_id, infrastructure_id, _to_api(news))
+        return _outputs(news, _wait_ready(client, program_id, infrastructure_id, deadline, who))
+
+    def read(self, id_: str, state: Mapping[str, Any], ctx: Context) -> Found | None:
+        """What exists now (kind, region, status, VPN settings with the stored shared keys)."""
+        program_id, infrastructure_id = _split_id(id_, ctx.who)
         try:
-            found = base.client().get_network_infrastructure(program_id, infrastructure_id)
+            found = ctx.client.get_network_infrastructure(program_id, infrastructure_id)
         except NotFoundError:
-            return ReadResult(None, {})
-        if found.status == DELETED:
-            return ReadResult(None, {})
+            return None
+        if is_history(found):
+            return None
         inputs = {
-            **{k: v for k, v in props.items() if k in AdvancedNetworkingInputs.model_fields},
+            **{k: v for k, v in state.items() if k in AdvancedNetworkingInputs.model_fields},
             "program_id": program_id,
             "kind": found.kind,
             "region": found.region,
-            "vpn": _vpn_from_api(found, props.get("vpn")),
+            "vpn": _vpn_from_api(found, state.get("vpn")),
         }
-        outs = {**inputs, "infrastructure_id": infrastructure_id, "status": found.status}
-        return ReadResult(id_, outs, inputs)
+        outputs = {**inputs, "infrastructure_id": infrastructure_id, "status": found.status}
+        return Found(id_, outputs, inputs)
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def delete(self, id_: str, state: Mapping[str, Any], ctx: Context) -> None:
         """Delete it and wait until it is gone; 404 means already gone."""
-        who = _who(props.get("resource_name") or id_)
+        who, client = ctx.who, ctx.client
         program_id, infrastructure_id = _split_id(id_, who)
-        deadline = Deadline(timeout_for("delete", _timeouts(props), DEFAULTS), "delete")
-        client = base.client()
+        deadline = ctx.deadline("delete", _timeouts(state), DEFAULTS)
         current = _wait_settled(client, program_id, infrastructure_id, deadline, who)
         if current is None:
             return
         if current.status != DELETING:
-            progress(f"{who}: deleting network infrastructure {infrastructure_id}")
+            report(f"{who}: deleting network infrastructure {infrastructure_id}")
             _request_delete(client, program_id, infrastructure_id, who)
         _wait_gone(client, program_id, infrastructure_id, deadline, who)
 
 
+def is_history(infrastructure: NetworkInfrastructure) -> bool:
+    """`deleted` and `deleted_failed` infrastructures are history, not a region's infrastructure."""
+    return infrastructure.status in HISTORY
+
+
 # --- inputs and outputs ---------------------------------------------------------------------
-
-
-def _who(resource_name: str) -> str:
-    return f"{RESOURCE_KIND} '{resource_name}'"
-
-
-def _validated(props: Mapping[str, Any]) -> AdvancedNetworkingInputs:
-    """The inputs as a model (check has run; this only drops `__provider` and output slots)."""
-    values = {k: v for k, v in props.items() if k in AdvancedNetworkingInputs.model_fields}
-    try:
-        return AdvancedNetworkingInputs.model_validate(values)
-    except PydanticValidationError as exc:  # hide_input_in_errors: no value in the message
-        raise base.ProviderError(f"{RESOURCE_KIND}: invalid inputs: {exc}") from None
 
 
 def _timeouts(props: Mapping[str, Any]) -> dict[str, str]:
@@ -315,7 +290,7 @@ def _timeouts(props: Mapping[str, Any]) -> dict[str, str]:
 def _split_id(id_: str, who: str) -> tuple[str, str]:
     program_id, _, infrastructure_id = id_.partition("/")
     if not program_id or not infrastructure_id:
-        raise base.ProviderError(f"{who}: id '{id_}' is not '<program_id>/<infrastructure_id>'")
+        raise InvalidInputs(f"{who}: id '{id_}' is not '<program_id>/<infrastructure_id>'")
     return program_id, infrastructure_id
 
 
@@ -393,13 +368,6 @@ def _same_vpn(old_vpn: Any, new_vpn: VpnInputs | None) -> bool:
         return False
 
 
-def _vpn_fields_changed(old_vpn: Any, new_vpn: Any, fields: frozenset[str]) -> bool:
-    """True when both VPN settings are known and one of `fields` differs between them."""
-    if not isinstance(old_vpn, Mapping) or not isinstance(new_vpn, Mapping):
-        return False
-    return any(new_vpn.get(f) != base.UNKNOWN and old_vpn.get(f) != new_vpn.get(f) for f in fields)
-
-
 # --- creating and adopting ------------------------------------------------------------------
 
 
@@ -409,7 +377,7 @@ def _explained(who: str, action: str) -> Iterator[None]:
     try:
         yield
     except APIError as exc:
-        raise base.ProviderError(f"{who}: {action} failed: {exc}") from None
+        raise RequestFailed(f"{who}: {action} failed: {exc}") from None
 
 
 def _existing_in_region(
@@ -418,16 +386,16 @@ def _existing_in_region(
     action = f"listing the network infrastructures of program {inputs.program_id}"
     with _explained(who, action):
         found = client.list_network_infrastructures(inputs.program_id)
-    return next((i for i in found if i.region == inputs.region and i.status != DELETED), None)
+    return next((i for i in found if i.region == inputs.region and not is_history(i)), None)
 
 
 def _start_create(client: CloudManagerClient, inputs: AdvancedNetworkingInputs, who: str) -> str:
     where = f"region {inputs.region} of program {inputs.program_id}"
-    progress(f"{who}: creating a {inputs.kind} network infrastructure in {where}")
+    report(f"{who}: creating a {inputs.kind} network infrastructure in {where}")
     with _explained(who, f"creating the {inputs.kind} network infrastructure in {where}"):
         created = client.create_network_infrastructure(inputs.program_id, _to_api(inputs))
     if not created.id:
-        raise base.ProviderError(f"{who}: Cloud Manager created an infrastructure without an id")
+        raise RequestFailed(f"{who}: Cloud Manager created an infrastructure without an id")
     return created.id
 
 
@@ -450,7 +418,7 @@ def _delete_failed(
     it and ask for adopt=True, which cannot help either.
     """
     infrastructure_id = str(existing.id)
-    progress(
+    report(
         f"{who}: network infrastructure {infrastructure_id} in region {existing.region} is "
         f"'{existing.status}' (an earlier attempt failed); deleting it to create it again"
     )
@@ -463,16 +431,14 @@ def _adopt(existing: NetworkInfrastructure, inputs: AdvancedNetworkingInputs, wh
     where = f"program {inputs.program_id} already has network infrastructure {existing.id}"
     where += f" ({existing.kind}, '{existing.status}') in region {inputs.region}"
     if not inputs.adopt:
-        raise base.ProviderError(
-            f"{who}: {where}; set adopt=True to take it over, or delete it first"
-        )
+        raise OwnershipError(f"{who}: {where}; set adopt=True to take it over, or delete it first")
     differences = _adoption_differences(existing, inputs)
     if differences:
-        raise base.ProviderError(
+        raise OwnershipError(
             f"{who}: cannot adopt: {where}, which differs from the inputs: "
             f"{'; '.join(differences)}. Change the inputs to match, or delete it first"
         )
-    progress(f"{who}: adopting network infrastructure {existing.id} ('{existing.status}')")
+    report(f"{who}: adopting network infrastructure {existing.id} ('{existing.status}')")
     return str(existing.id)
 
 
@@ -514,7 +480,7 @@ def _get(
     try:
         return client.get_network_infrastructure(program_id, infrastructure_id)
     except NotFoundError:
-        raise base.ProviderError(
+        raise OperationFailed(
             f"{who}: network infrastructure {infrastructure_id} of program {program_id} no longer "
             "exists; run `pulumi refresh` to forget it, then `pulumi up` to create it again"
         ) from None
@@ -548,17 +514,22 @@ def _wait(
     who: str,
     **statuses: frozenset[str],
 ) -> NetworkInfrastructure | None:
-    return wait_for(
-        read,
-        status=_status,
+    judged: Statuses[NetworkInfrastructure | None] = Statuses(
         ready=statuses["ready"],
         pending=statuses["pending"],
         failed=statuses.get("failed", frozenset()),
-        timeout=deadline.remaining(),
-        what=f"network infrastructure {infrastructure_id}",
-        who=who,
-        timeout_key=deadline.key,
         details=_details,
+        unexpected=_unexpected,
+    )
+    what = f"network infrastructure {infrastructure_id}"
+    return wait_for(read, _status, judged, deadline=deadline, what=what, who=who)
+
+
+def _unexpected(status: str) -> str:
+    """An infrastructure status no lifecycle here knows (the API grows): say so, do not guess."""
+    return (
+        f"is '{status}', a status aem-pulumi does not know; check it in Cloud Manager, then "
+        "run `pulumi up` again"
     )
 
 
@@ -648,12 +619,12 @@ def _request_delete(
     except APIError as exc:
         enabled = _environments_enabled(client, program_id, infrastructure_id)
         if enabled:
-            raise base.ProviderError(
+            raise RequestFailed(
                 f"{who}: cannot delete network infrastructure {infrastructure_id}: advanced "
                 f"networking is still enabled on {enabled}; disable it there first (remove "
                 "their advanced networking configuration), then retry"
             ) from None
-        raise base.ProviderError(
+        raise RequestFailed(
             f"{who}: deleting network infrastructure {infrastructure_id} failed: {exc}"
         ) from None
 
@@ -686,3 +657,18 @@ def _enabled_on(
         c.advanced_networking_enabled and c.network_infrastructure_id in (None, infrastructure_id)
         for c in configurations
     )
+
+
+ADVANCED_NETWORKING: Declaration[AdvancedNetworkingInputs] = Declaration(
+    name="AdvancedNetworking",
+    description=(
+        "A program's network infrastructure (`flexiblePortEgress`, `dedicatedEgressIp` or `vpn`) "
+        "in one region."
+    ),
+    inputs=AdvancedNetworkingInputs,
+    outputs=AdvancedNetworkingOutputs,
+    operations=AdvancedNetworkingOperations(),
+    id_format="{program_id}/{infrastructure_id}",
+    # A program has one kind and one infrastructure per region: old and new cannot coexist.
+    delete_before_replace=True,
+)

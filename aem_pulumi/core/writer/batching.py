@@ -1,7 +1,7 @@
 """Group commit: changes to one environment that arrive together go out in one API write.
 
-The dynamic provider serves up to four calls at once on one instance. Each call submits its
-change and blocks; one of them (the leader) waits until the environment can be written, takes
+A provider serves several calls at once (the dynamic host four, the plugin as many as the
+engine sends). Each call submits its change and blocks; one of them (the leader) waits until the environment can be written, takes
 every change queued by then and applies them in a single write, then wakes the others with their
 own outcome. Changes queued meanwhile form the next batch.
 """
@@ -112,15 +112,3 @@ class Batcher(Generic[C]):
 def merge_writes() -> bool:
     """Whether concurrent changes are merged (default); `AEM_PULUMI_MERGE_WRITES=false` turns it off."""
     return os.environ.get(MERGE_WRITES_ENV, "true").lower() not in ("0", "false", "no", "off")
-
-
-_registry_lock = threading.Lock()
-_registry: dict[tuple[str, ...], Batcher[object]] = {}
-
-
-def batcher_for(key: tuple[str, ...], factory: Callable[[], Batcher[C]]) -> Batcher[C]:
-    """The process-wide batcher for `key` (e.g. api url, program, environment, concern)."""
-    with _registry_lock:
-        if key not in _registry:
-            _registry[key] = factory()  # type: ignore[assignment]
-        return _registry[key]  # type: ignore[return-value]

@@ -7,8 +7,15 @@ from collections.abc import Mapping
 import pulumi
 import pulumi.dynamic
 
-from aem_pulumi.providers.port_forward import PortForwardProvider
-from aem_pulumi.resources.base import resource_props
+from aem_pulumi.core.port_forward import PORT_FORWARD
+from aem_pulumi.dynamic.provider import DynamicProvider
+from aem_pulumi.dynamic.resource import resource_props
+
+
+class PortForwardProvider(DynamicProvider):
+    """The dynamic provider of `PortForward`."""
+
+    declaration = PORT_FORWARD
 
 
 class PortForward(pulumi.dynamic.Resource, module="aem", name="PortForward"):

@@ -8,8 +8,15 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from aem_pulumi.providers.advanced_networking import EnvironmentAdvancedNetworkingProvider
-from aem_pulumi.resources.base import resource_props
+from aem_pulumi.core.environment_advanced_networking import ENVIRONMENT_ADVANCED_NETWORKING
+from aem_pulumi.dynamic.provider import DynamicProvider
+from aem_pulumi.dynamic.resource import resource_props
+
+
+class EnvironmentAdvancedNetworkingProvider(DynamicProvider):
+    """The dynamic provider of `EnvironmentAdvancedNetworking`."""
+
+    declaration = ENVIRONMENT_ADVANCED_NETWORKING
 
 
 class EnvironmentAdvancedNetworking(

@@ -8,10 +8,23 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from aem_pulumi.providers.variables import EnvironmentSecretProvider, EnvironmentVariableProvider
-from aem_pulumi.resources.base import resource_props, with_secret_outputs
+from aem_pulumi.core.variables import ENVIRONMENT_SECRET, ENVIRONMENT_VARIABLE
+from aem_pulumi.dynamic.provider import DynamicProvider
+from aem_pulumi.dynamic.resource import resource_props, with_secret_outputs
 
-OUTPUTS = ("type", "status")
+OUTPUTS = ENVIRONMENT_VARIABLE.output_names()
+
+
+class EnvironmentVariableProvider(DynamicProvider):
+    """The dynamic provider of `EnvironmentVariable`."""
+
+    declaration = ENVIRONMENT_VARIABLE
+
+
+class EnvironmentSecretProvider(DynamicProvider):
+    """The dynamic provider of `EnvironmentSecret`."""
+
+    declaration = ENVIRONMENT_SECRET
 
 
 class EnvironmentSecret(pulumi.dynamic.Resource, module="aem", name="EnvironmentSecret"):
@@ -45,7 +58,7 @@ class EnvironmentSecret(pulumi.dynamic.Resource, module="aem", name="Environment
             EnvironmentSecretProvider(),
             resource_name,
             resource_props(resource_name, {**inputs, "timeouts": timeouts}, outputs=OUTPUTS),
-            with_secret_outputs(opts, ["value"]),
+            with_secret_outputs(opts, ENVIRONMENT_SECRET.secret_properties()),
         )
 
 

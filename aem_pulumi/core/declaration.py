@@ -1,0 +1,126 @@
+"""One declaration per resource: its models, id format, remote identity and CRUD over plain data.
+
+A front end needs nothing else to serve a resource: `check` and `diff` come from
+`core.checking`, secrets and replacements from the input model's markers, and the operations
+take and return plain dicts, so the dynamic adapter and the provider plugin share them unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from aem_pulumi.client import CloudManagerClient
+from aem_pulumi.core.inputs import Inputs, secret_fields
+from aem_pulumi.core.timeouts import Deadline, timeout_for
+
+In = TypeVar("In", bound=Inputs)
+I_contra = TypeVar("I_contra", bound=Inputs, contravariant=True)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an operation needs from its front end: who it acts for, a client, engine timeouts."""
+
+    kind: str
+    """The resource's type name: `PortForward`."""
+    resource_name: str
+    """The Pulumi resource name: `smtp`."""
+    client: CloudManagerClient
+    engine_timeouts: Mapping[str, float] = field(default_factory=dict)
+    """Seconds per operation from the engine's `customTimeouts` (the plugin only)."""
+
+    @property
+    def who(self) -> str:
+        """The resource, as messages name it: `PortForward 'smtp'`."""
+        return f"{self.kind} '{self.resource_name}'"
+
+    def deadline(
+        self, operation: str, timeouts: Mapping[str, str] | None, defaults: Mapping[str, float]
+    ) -> Deadline:
+        """The deadline of `operation`: customTimeouts, else the `timeouts` input, else default."""
+        seconds = timeout_for(operation, timeouts, defaults, self.engine_timeouts)
+        return Deadline(seconds, operation)
+
+
+@dataclass(frozen=True)
+class Created:
+    """A create's result: the id and every output (inputs included)."""
+
+    id: str
+    outputs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A read's result: the outputs, and the inputs that describe what was found (None: keep the
+    stored inputs, e.g. a secret value Cloud Manager never returns)."""
+
+    id: str
+    outputs: dict[str, Any]
+    inputs: dict[str, Any] | None
+
+
+class Operations(Protocol[I_contra]):
+    """Create, read, update and delete of one resource kind, over plain data."""
+
+    def create(self, inputs: I_contra, ctx: Context) -> Created:
+        """Make (or, with adopt, take over) the object and wait until it is in place."""
+        ...
+
+    def read(self, id_: str, state: Mapping[str, Any], ctx: Context) -> Found | None:
+        """What exists now (None when gone); `state` is empty on import (the id alone)."""
+        ...
+
+    def update(
+        self, id_: str, olds: Mapping[str, Any], news: I_contra, ctx: Context
+    ) -> dict[str, Any]:
+        """Change the object in place; every output."""
+        ...
+
+    def delete(self, id_: str, state: Mapping[str, Any], ctx: Context) -> None:
+        """Remove the object (already gone is fine)."""
+        ...
+
+
+def _no_drift_replacement(_olds: Mapping[str, Any]) -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class Declaration(Generic[In]):
+    """Everything a front end needs to serve one resource kind."""
+
+    name: str
+    """The type name: `PortForward` (token `aem:index:PortForward`)."""
+    description: str
+    inputs: type[In]
+    outputs: type[BaseModel]
+    """Output-only properties (every input is an output too)."""
+    operations: Operations[In]
+    id_format: str
+    """How ids read, e.g. `{program_id}/{environment_id}/{port_orig}`."""
+    delete_before_replace: bool = False
+    replace_on_drift: Callable[[Mapping[str, Any]], list[str]] = _no_drift_replacement
+    """Inputs to report as replacing when the stored outputs show a drift no input can express
+    (a variable that a refresh found of another type)."""
+
+    @property
+    def token(self) -> str:
+        """The Pulumi type token."""
+        return f"aem:index:{self.name}"
+
+    def who(self, resource_name: str) -> str:
+        """`PortForward 'smtp'`."""
+        return f"{self.name} '{resource_name}'"
+
+    def secret_properties(self) -> frozenset[str]:
+        """Top-level properties that are (or hold) secrets, inputs and outputs alike."""
+        return secret_fields(self.inputs) | secret_fields(self.outputs)
+
+    def output_names(self) -> tuple[str, ...]:
+        """The output-only property names."""
+        return tuple(self.outputs.model_fields)

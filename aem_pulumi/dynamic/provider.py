@@ -1,0 +1,127 @@
+"""One `pulumi.dynamic.ResourceProvider` for every declared resource.
+
+Credentials come from the stack configuration (`aem:*`, read in `configure()`) or the `AEM_*`
+environment variables; they live in this module of the provider process, never on the pickled
+provider and never in resource inputs. `check` and `diff` are the core's, derived from the
+declaration (pulumi-dynamic.md, STYLE.md); the CRUD calls hand plain data to its operations.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pydantic import ValidationError as PydanticValidationError
+
+from aem_pulumi.client.settings import ENV_NAMES, config_key
+from aem_pulumi.core import checking
+from aem_pulumi.core.credentials import Credentials
+from aem_pulumi.core.declaration import Context, Declaration
+from aem_pulumi.core.errors import InvalidInputs
+from aem_pulumi.core.inputs import Inputs
+from aem_pulumi.core.progress import reporting_to
+
+PROVIDER_KEY = "__provider"
+# Every module holding a declaration; the first `configure()` imports them all (see there).
+CORE_MODULES = (
+    "advanced_networking",
+    "environment_advanced_networking",
+    "port_forward",
+    "variables",
+)
+CREDENTIALS = Credentials()
+"""The provider process's settings (one implicit provider per stack)."""
+
+
+class DynamicProvider(ResourceProvider):
+    """Serves `declaration` to the dynamic host; subclasses only name the declaration."""
+
+    declaration: ClassVar[Declaration[Any]]
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Take the `aem:*` credentials from the stack configuration (secrets arrive decrypted).
+
+        It also imports every core module, so that none is imported later while calls run: the
+        SDK unpickles a provider and calls this under its provider lock, before any call of the
+        process. Importing a module builds its pydantic models, which parse source code with
+        `ast` (attribute docstrings); the SDK formats each failure's traceback, which parses too
+        (3.11's carets). On CPython 3.11 the two at once in two threads failed a real-CLI `up`
+        with `SystemError: AST constructor recursion depth mismatch` (python/cpython#106905).
+        """
+        for name in CORE_MODULES:
+            importlib.import_module(f"aem_pulumi.core.{name}")
+        keys = [f"aem:{config_key(k)}" for k in ENV_NAMES]
+        CREDENTIALS.configure({key: req.config.get(key) for key in keys})
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate the inputs against the model; every error becomes a failure on its property."""
+        checked = checking.check(self.declaration, news)
+        failures = [CheckFailure(f.property, f.reason) for f in checked.failures]
+        return CheckResult(checked.inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Changed inputs from the model; replace when one carries the REPLACES marker."""
+        found = checking.diff(self.declaration, olds, news)
+        return DiffResult(
+            changes=bool(found.changes),
+            replaces=found.replaces,
+            delete_before_replace=found.delete_before_replace,
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """The declaration's create."""
+        inputs = self._inputs(props)
+        with reporting_to(pulumi.log.info):
+            created = self.declaration.operations.create(inputs, self._context(props))
+        return CreateResult(created.id, created.outputs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """The declaration's read; an empty id when the object is gone."""
+        with reporting_to(pulumi.log.info):
+            found = self.declaration.operations.read(id_, _state(props), self._context(props, id_))
+        if found is None:
+            return ReadResult(None, {})
+        return ReadResult(found.id, found.outputs, found.inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """The declaration's update; every output."""
+        inputs = self._inputs(news)
+        with reporting_to(pulumi.log.info):
+            outputs = self.declaration.operations.update(
+                id_, _state(olds), inputs, self._context(news)
+            )
+        return UpdateResult(outputs)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """The declaration's delete."""
+        with reporting_to(pulumi.log.info):
+            self.declaration.operations.delete(id_, _state(props), self._context(props, id_))
+
+    def _inputs(self, props: Mapping[str, Any]) -> Inputs:
+        """The checked inputs as the model (check has run; this drops `__provider` and outputs)."""
+        model = self.declaration.inputs
+        try:
+            inputs: Inputs = model.model_validate(checking.input_props(model, props))
+            return inputs
+        except PydanticValidationError as exc:  # hide_input_in_errors: no value in the message
+            raise InvalidInputs(f"{self.declaration.name}: invalid inputs: {exc}") from None
+
+    def _context(self, props: Mapping[str, Any], id_: str = "") -> Context:
+        name = str(props.get("resource_name") or id_)
+        return Context(self.declaration.name, name, CREDENTIALS.client())
+
+
+def _state(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k != PROVIDER_KEY}

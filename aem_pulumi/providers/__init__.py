@@ -1,1 +1,0 @@
-"""Dynamic providers: CRUD against the Cloud Manager API, returning Pulumi results."""

@@ -1,1 +1,0 @@
-"""Thin typed Pulumi classes over the dynamic providers."""
