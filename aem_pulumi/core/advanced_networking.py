@@ -22,6 +22,7 @@ from aem_pulumi.client import APIError, CloudManagerClient, NotFoundError
 from aem_pulumi.core.declaration import Context, Created, Declaration, Found
 from aem_pulumi.core.errors import InvalidInputs, OperationFailed, OwnershipError, RequestFailed
 from aem_pulumi.core.inputs import REPLACES, SECRET, Inputs, Timeouts
+from aem_pulumi.core.ownership import Identity, describe
 from aem_pulumi.core.progress import report
 from aem_pulumi.core.timeouts import Deadline
 from aem_pulumi.core.waiting import Statuses, wait_for
@@ -215,6 +216,8 @@ class AdvancedNetworkingOperations:
         who, client = ctx.who, ctx.client
         defaults = VPN_DEFAULTS if inputs.kind == "vpn" else DEFAULTS
         deadline = ctx.deadline("create", inputs.timeouts, defaults)
+        identity = identities(inputs.model_dump(mode="json"))[0]
+        ctx.claim([identity])
         existing = _existing_in_region(client, inputs, who)
         if existing is not None and _left_failed(existing, inputs):
             _delete_failed(client, inputs.program_id, existing, deadline, who)
@@ -222,7 +225,8 @@ class AdvancedNetworkingOperations:
         if existing is None:
             infrastructure_id = _start_create(client, inputs, who)
         else:
-            infrastructure_id = _adopt(existing, inputs, who)
+            adopt = ctx.is_ours(identity, inputs.adopt)
+            infrastructure_id = _adopt(existing, inputs.model_copy(update={"adopt": adopt}), who)
         found = _wait_ready(client, inputs.program_id, infrastructure_id, deadline, who)
         return Created(f"{inputs.program_id}/{infrastructure_id}", _outputs(inputs, found))
 
@@ -264,6 +268,14 @@ class AdvancedNetworkingOperations:
         """Delete it and wait until it is gone; 404 means already gone."""
         who, client = ctx.who, ctx.client
         program_id, infrastructure_id = _split_id(id_, who)
+        if state.get("region"):
+            identity = identities({**state, "program_id": program_id})[0]
+            holders = ctx.other_holders(identity)
+            if holders:
+                report(
+                    f"{who}: leaving {describe(identity)} in place: {', '.join(holders)} holds it"
+                )
+                return
         deadline = ctx.deadline("delete", _timeouts(state), DEFAULTS)
         current = _wait_settled(client, program_id, infrastructure_id, deadline, who)
         if current is None:
@@ -272,6 +284,11 @@ class AdvancedNetworkingOperations:
             report(f"{who}: deleting network infrastructure {infrastructure_id}")
             _request_delete(client, program_id, infrastructure_id, who)
         _wait_gone(client, program_id, infrastructure_id, deadline, who)
+
+
+def identities(props: Mapping[str, Any]) -> list[Identity]:
+    """A program has one infrastructure per region."""
+    return [("network infrastructure", str(props["program_id"]), str(props["region"]))]
 
 
 def is_history(infrastructure: NetworkInfrastructure) -> bool:
@@ -671,4 +688,6 @@ ADVANCED_NETWORKING: Declaration[AdvancedNetworkingInputs] = Declaration(
     id_format="{program_id}/{infrastructure_id}",
     # A program has one kind and one infrastructure per region: old and new cannot coexist.
     delete_before_replace=True,
+    identities=identities,
+    identity_property="region",
 )

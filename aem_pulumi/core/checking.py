@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from aem_pulumi.core.errors import OwnershipError
 from aem_pulumi.core.inputs import REPLACES, UNKNOWN, contains_unknown, has_marker, nested_model
+from aem_pulumi.core.ownership import CLAIMS, Identity
 
 if TYPE_CHECKING:
     from aem_pulumi.core.declaration import Declaration
@@ -65,6 +67,30 @@ def check(declaration: Declaration[Any], news: Mapping[str, Any]) -> Checked:
     if contains_unknown(props):
         return Checked(_with_defaults(model, props), failures)
     return Checked(validated.model_dump(mode="json"), failures)
+
+
+def claim_failures(
+    declaration: Declaration[Any], inputs: Mapping[str, Any], who: str
+) -> list[Failure]:
+    """Record the objects these inputs declare for `who`; a failure when another resource of
+    the deployment declares one of them too (issue 10). Unknown identities are judged at `up`."""
+    if contains_unknown(inputs):
+        known = {k: v for k, v in inputs.items() if not contains_unknown(v)}
+        identities = _safe_identities(declaration, known)
+    else:
+        identities = _safe_identities(declaration, inputs)
+    try:
+        CLAIMS.claim(identities, who)
+    except OwnershipError as exc:
+        return [Failure(declaration.identity_property, str(exc))]
+    return []
+
+
+def _safe_identities(declaration: Declaration[Any], props: Mapping[str, Any]) -> list[Identity]:
+    try:
+        return declaration.identities(props)
+    except (KeyError, TypeError, ValueError):  # an input it needs is not known yet
+        return []
 
 
 def _with_defaults(model: type[BaseModel], props: dict[str, Any]) -> dict[str, Any]:

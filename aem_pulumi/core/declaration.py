@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from aem_pulumi.client import CloudManagerClient
 from aem_pulumi.core.inputs import Inputs, secret_fields
+from aem_pulumi.core.ownership import CLAIMS, Identity, NoLedger, StackLedger
 from aem_pulumi.core.timeouts import Deadline, timeout_for
 
 In = TypeVar("In", bound=Inputs)
@@ -32,11 +33,29 @@ class Context:
     client: CloudManagerClient
     engine_timeouts: Mapping[str, float] = field(default_factory=dict)
     """Seconds per operation from the engine's `customTimeouts` (the plugin only)."""
+    ledger: StackLedger = field(default_factory=NoLedger)
+    """What the stack's state holds (ownership, issue 10)."""
+    force_delete: bool = False
+    """Delete objects changed outside Pulumi too (`AEM_FORCE_DELETE=true`)."""
 
     @property
     def who(self) -> str:
         """The resource, as messages name it: `PortForward 'smtp'`."""
         return f"{self.kind} '{self.resource_name}'"
+
+    def claim(self, identities: list[Identity]) -> None:
+        """Declare this resource's objects before a write; OwnershipError on a second claim."""
+        CLAIMS.claim(identities, self.who)
+
+    def is_ours(self, identity: Identity, adopt: bool) -> bool:
+        """Whether an existing object may be taken over: `adopt`, or the stack's state holds it
+        (for this resource after an interrupted create, or for one a rename or move replaces)."""
+        return adopt or bool(self.ledger.holders(identity))
+
+    def other_holders(self, identity: Identity) -> list[str]:
+        """Who else, in this deployment or in the stack's state, holds the object."""
+        held = [h for h in self.ledger.holders(identity) if h != self.who]
+        return sorted({*CLAIMS.others(identity, self.who), *held})
 
     def deadline(
         self, operation: str, timeouts: Mapping[str, str] | None, defaults: Mapping[str, float]
@@ -104,6 +123,10 @@ class Declaration(Generic[In]):
     id_format: str
     """How ids read, e.g. `{program_id}/{environment_id}/{port_orig}`."""
     delete_before_replace: bool = False
+    identities: Callable[[Mapping[str, Any]], list[Identity]] = lambda _props: []
+    """The remote objects a resource with these inputs (or stored outputs) owns."""
+    identity_property: str = ""
+    """The input a second claim is reported on at preview."""
     replace_on_drift: Callable[[Mapping[str, Any]], list[str]] = _no_drift_replacement
     """Inputs to report as replacing when the stored outputs show a drift no input can express
     (a variable that a refresh found of another type)."""

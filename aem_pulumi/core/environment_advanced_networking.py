@@ -16,6 +16,8 @@ from pydantic import ValidationError as PydanticValidationError
 from aem_pulumi.core.declaration import Context, Created, Declaration, Found
 from aem_pulumi.core.errors import InvalidInputs
 from aem_pulumi.core.inputs import REPLACES, Inputs, Timeouts
+from aem_pulumi.core.ownership import CLAIMS, Identity, describe
+from aem_pulumi.core.progress import report
 from aem_pulumi.core.writer.networking import (
     NETWORKING,
     Disable,
@@ -88,6 +90,7 @@ class EnvironmentAdvancedNetworkingOperations:
 
     def create(self, inputs: EnvironmentAdvancedNetworkingInputs, ctx: Context) -> Created:
         """Enable with the inputs (or adopt a matching configuration) and wait until applied."""
+        ctx.claim(identities(inputs.model_dump(mode="json")))
         _writer(ctx, inputs).submit(_enable(inputs, ctx, "create", creating=True))
         return Created(f"{inputs.program_id}/{inputs.environment_id}", _outputs(inputs))
 
@@ -99,14 +102,21 @@ class EnvironmentAdvancedNetworkingOperations:
         ctx: Context,
     ) -> dict[str, Any]:
         """Write the new hosts/rules in one PUT and wait until applied."""
+        ctx.claim(identities(news.model_dump(mode="json")))
         _writer(ctx, news).submit(_enable(news, ctx, "update"))
         return _outputs(news)
 
     def delete(self, id_: str, state: Mapping[str, Any], ctx: Context) -> None:
         """Disable advanced networking and wait until the environment is ready."""
         inputs = _inputs(state, id_, ctx)
+        mine = identities(inputs.model_dump(mode="json"))
+        holders = ctx.other_holders(mine[0])
+        if holders:
+            report(f"{ctx.who}: leaving {describe(mine[0])} enabled: {', '.join(holders)} holds it")
+            return
         deadline = ctx.deadline("delete", inputs.timeouts, DEFAULTS)
         _writer(ctx, inputs).submit(Disable(ctx.who, deadline, inputs.environment_id))
+        CLAIMS.release(mine, ctx.who)
 
     def read(self, id_: str, state: Mapping[str, Any], ctx: Context) -> Found | None:
         """What is enabled now; gone when advanced networking is disabled (or never was)."""
@@ -128,15 +138,20 @@ def _enable(
     deadline = ctx.deadline(op, inputs.timeouts, DEFAULTS)
     rules = None if inputs.port_forwards is None else tuple(inputs.port_forwards)
     hosts = tuple(inputs.non_proxy_hosts or ())
+    adopt = ctx.is_ours(identities(inputs.model_dump(mode="json"))[0], inputs.adopt)
     return Enable(
-        ctx.who,
-        deadline,
-        inputs.environment_id,
-        hosts,
-        rules,
-        creating=creating,
-        adopt=inputs.adopt,
+        ctx.who, deadline, inputs.environment_id, hosts, rules, creating=creating, adopt=adopt
     )
+
+
+def identities(props: Mapping[str, Any]) -> list[Identity]:
+    """The environment's advanced networking, and each rule of `port_forwards` when given."""
+    program_id, environment_id = str(props["program_id"]), str(props["environment_id"])
+    rules = props.get("port_forwards") or []
+    return [
+        ("advanced networking", program_id, environment_id),
+        *(("port forward", program_id, environment_id, str(r["port_orig"])) for r in rules),
+    ]
 
 
 def _outputs(inputs: EnvironmentAdvancedNetworkingInputs) -> dict[str, Any]:
@@ -201,4 +216,6 @@ ENVIRONMENT_ADVANCED_NETWORKING: Declaration[EnvironmentAdvancedNetworkingInputs
     outputs=EnvironmentAdvancedNetworkingOutputs,
     operations=EnvironmentAdvancedNetworkingOperations(),
     id_format="{program_id}/{environment_id}",
+    identities=identities,
+    identity_property="environment_id",
 )

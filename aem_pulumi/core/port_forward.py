@@ -14,6 +14,8 @@ from aem_pulumi.core.declaration import Context, Created, Declaration, Found
 from aem_pulumi.core.environment_advanced_networking import DEFAULTS
 from aem_pulumi.core.errors import InvalidInputs
 from aem_pulumi.core.inputs import REPLACES, UNKNOWN, Inputs, Timeouts
+from aem_pulumi.core.ownership import CLAIMS, Identity, describe
+from aem_pulumi.core.progress import report
 from aem_pulumi.core.writer.networking import (
     NETWORKING,
     PortForwardRule,
@@ -33,6 +35,9 @@ class PortForwardInputs(Inputs, PortForwardRule):
     """Environment id within the program (advanced networking must be enabled on it)."""
     port_orig: Annotated[int | None, REPLACES] = Field(default=None, validate_default=True)
     """Proxy port AEM connects to, 30000-30999; defaults to 30000 + port_dest when that fits."""
+    adopt: bool = False
+    """Take over a rule that already exists on this port_orig and that this stack did not
+    create (its host and port_dest become the inputs')."""
     timeouts: Timeouts = None
     """Deadlines such as `{"create": "45m", "update": "45m", "delete": "45m"}`."""
 
@@ -62,23 +67,34 @@ class PortForwardOperations:
     """CRUD for one rule; every change goes through the environment's merged writer."""
 
     def create(self, inputs: PortForwardInputs, ctx: Context) -> Created:
-        """Add the rule (an identical existing rule is taken over) and wait until applied."""
-        _writer(ctx, inputs).submit(_put(inputs, ctx, "create", replacing=False))
-        return Created(_id(inputs), inputs.model_dump(mode="json"))
+        """Add the rule and wait until applied; an existing rule on the port_orig is taken over
+        only when it is this stack's or with adopt."""
+        props = inputs.model_dump(mode="json")
+        ctx.claim(identities(props))
+        adopt = ctx.is_ours(identities(props)[0], inputs.adopt)
+        _writer(ctx, inputs).submit(_put(inputs, ctx, "create", replacing=False, adopt=adopt))
+        return Created(_id(inputs), props)
 
     def update(
         self, id_: str, olds: Mapping[str, Any], news: PortForwardInputs, ctx: Context
     ) -> dict[str, Any]:
         """Change host or port_dest of the rule on the same port_orig."""
+        props = news.model_dump(mode="json")
+        ctx.claim(identities(props))
         _writer(ctx, news).submit(_put(news, ctx, "update", replacing=True))
-        return news.model_dump(mode="json")
+        return props
 
     def delete(self, id_: str, state: Mapping[str, Any], ctx: Context) -> None:
-        """Remove the rule (already gone is fine) and wait until applied."""
+        """Remove the rule, unless another resource holds it or it was changed outside Pulumi
+        (then say so and leave it); already gone is fine."""
         where = _where(state, id_, ctx)
+        identity = ("port forward", where.program_id, where.environment_id, str(where.port_orig))
+        if _kept(ctx, identity, where, state):
+            return
         deadline = ctx.deadline("delete", state.get("timeouts"), DEFAULTS)
         change = RemoveRule(ctx.who, deadline, where.environment_id, port_orig=where.port_orig)
         _writer(ctx, where).submit(change)
+        CLAIMS.release([identity], ctx.who)
 
     def read(self, id_: str, state: Mapping[str, Any], ctx: Context) -> Found | None:
         """The rule on this port_orig now; gone when it (or advanced networking) is gone."""
@@ -126,13 +142,43 @@ def _where(state: Mapping[str, Any], id_: str, ctx: Context) -> _Where:
     return _Where(parts[0], parts[1], int(parts[2]))
 
 
+def identities(props: Mapping[str, Any]) -> list[Identity]:
+    """A port forward owns the rule on its port_orig."""
+    port_orig = props["port_orig"]
+    return [
+        ("port forward", str(props["program_id"]), str(props["environment_id"]), str(port_orig))
+    ]
+
+
+def _kept(ctx: Context, identity: Identity, where: _Where, state: Mapping[str, Any]) -> bool:
+    """Whether the delete must leave the rule alone (and says why)."""
+    holders = ctx.other_holders(identity)
+    if holders:
+        report(f"{ctx.who}: leaving {describe(identity)} in place: {', '.join(holders)} holds it")
+        return True
+    live = _writer(ctx, where).read().rule(where.port_orig)
+    if live is None or ctx.force_delete or not state.get("host"):
+        return False
+    if (live.host, live.port_dest) == (state.get("host"), state.get("port_dest")):
+        return False
+    report(
+        f"{ctx.who}: leaving {describe(identity)} in place: it now points to "
+        f"{live.host}:{live.port_dest}, changed outside Pulumi (this resource set "
+        f"{state.get('host')}:{state.get('port_dest')}); remove it in Cloud Manager, or run the "
+        "delete again with AEM_FORCE_DELETE=true"
+    )
+    return True
+
+
 def _writer(ctx: Context, where: PortForwardInputs | _Where) -> Any:
     return writer_for(NETWORKING, ctx.client, where.program_id, where.environment_id)
 
 
-def _put(inputs: PortForwardInputs, ctx: Context, op: str, *, replacing: bool) -> PutRule:
+def _put(
+    inputs: PortForwardInputs, ctx: Context, op: str, *, replacing: bool, adopt: bool = False
+) -> PutRule:
     deadline = ctx.deadline(op, inputs.timeouts, DEFAULTS)
-    return PutRule(ctx.who, deadline, inputs.environment_id, inputs.rule(), replacing)
+    return PutRule(ctx.who, deadline, inputs.environment_id, inputs.rule(), replacing, adopt)
 
 
 def _id(inputs: PortForwardInputs) -> str:
@@ -149,4 +195,6 @@ PORT_FORWARD: Declaration[PortForwardInputs] = Declaration(
     outputs=PortForwardOutputs,
     operations=PortForwardOperations(),
     id_format="{program_id}/{environment_id}/{port_orig}",
+    identities=identities,
+    identity_property="port_orig",
 )

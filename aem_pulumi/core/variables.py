@@ -18,6 +18,8 @@ from aem_pulumi.core.checking import input_props
 from aem_pulumi.core.declaration import Context, Created, Declaration, Found
 from aem_pulumi.core.errors import InvalidInputs
 from aem_pulumi.core.inputs import REPLACES, SECRET, Inputs, Timeouts
+from aem_pulumi.core.ownership import CLAIMS, Identity, describe
+from aem_pulumi.core.progress import report
 from aem_pulumi.core.writer.variables import VARIABLES, VariableChange, live
 from aem_pulumi.core.writer.writer import writer_for
 from aem_pulumi.models.variables import (
@@ -55,6 +57,9 @@ class VariableInputs(Inputs):
     """The value: not empty (an empty value would delete the variable), at most 2048 characters."""
     service: Annotated[Service | None, REPLACES] = None
     """`author`, `publish` or `preview`; unset means all services. Changing it replaces the variable."""
+    adopt: bool = False
+    """Take over a variable of this name and service that already exists and that this stack
+    did not create (set with `aio`, the UI or another stack); its value becomes the input's."""
     timeouts: Timeouts = None
     """Deadlines of `create`, `update` and `delete` as durations (`30m`, `1h30m`, `45s`); 30m each
     by default."""
@@ -149,10 +154,14 @@ class VariableOperations:
         self.variable_type = variable_type
 
     def create(self, inputs: VariableInputs, ctx: Context) -> Created:
-        """Set the variable (idempotent: an existing one of the same type takes the value)."""
-        target = _target(inputs.model_dump())
-        status = self._submit(ctx, target, "create", inputs.timeouts, inputs.value)
-        return Created(_id(target), self._outputs(inputs.model_dump(mode="json"), status))
+        """Set the variable; an existing one is taken over only when it is this stack's or with
+        adopt."""
+        props = inputs.model_dump(mode="json")
+        target = _target(props)
+        ctx.claim(identities(props))
+        adopt = ctx.is_ours(identities(props)[0], inputs.adopt)
+        status = self._submit(ctx, target, "create", inputs.timeouts, inputs.value, adopt=adopt)
+        return Created(_id(target), self._outputs(props, status))
 
     def update(
         self, id_: str, olds: Mapping[str, Any], news: VariableInputs, ctx: Context
@@ -161,6 +170,7 @@ class VariableOperations:
         props = news.model_dump(mode="json")
         if olds.get("value") == news.value and olds.get("type") == self.variable_type:
             return self._outputs(props, olds.get("status") or "ready")
+        ctx.claim(identities(props))
         status = self._submit(ctx, _target(props), "update", news.timeouts, news.value)
         return self._outputs(props, status)
 
@@ -188,7 +198,36 @@ class VariableOperations:
     def delete(self, id_: str, state: Mapping[str, Any], ctx: Context) -> None:
         """Delete the variable (empty value with its type) and wait; already gone is fine."""
         target = _target(state) if state.get("name") else _target_from_id(id_, ctx)
+        identity = _identity(target)
+        if self._kept(ctx, target, identity, state):
+            return
         self._submit(ctx, target, "delete", state.get("timeouts"), "")
+        CLAIMS.release([identity], ctx.who)
+
+    def _kept(
+        self, ctx: Context, target: _Target, identity: Identity, state: Mapping[str, Any]
+    ) -> bool:
+        """Whether the delete must leave the variable alone (and says why)."""
+        holders = ctx.other_holders(identity)
+        if holders:
+            report(
+                f"{ctx.who}: leaving {describe(identity)} in place: {', '.join(holders)} holds it"
+            )
+            return True
+        if self.variable_type == SECRET_STRING or ctx.force_delete or not state.get("value"):
+            return False  # a secret's value cannot be compared
+        try:
+            found = live(ctx.client.list_variables(target.program_id, target.environment_id))
+        except NotFoundError:
+            return False
+        variable = found.get(target.key)
+        if variable is None or variable.value in (None, state.get("value")):
+            return False
+        report(
+            f"{ctx.who}: leaving {describe(identity)} in place: its value was changed outside "
+            "Pulumi; remove it in Cloud Manager, or run the delete again with AEM_FORCE_DELETE=true"
+        )
+        return True
 
     def _submit(
         self,
@@ -197,6 +236,7 @@ class VariableOperations:
         op: str,
         timeouts: Mapping[str, str] | None,
         value: str,
+        adopt: bool = False,
     ) -> str | None:
         deadline = ctx.deadline(op, timeouts, DEFAULTS)
         change = VariableChange(
@@ -207,6 +247,8 @@ class VariableOperations:
             target.service,
             self.variable_type,
             value,
+            creating=op == "create",
+            adopt=adopt,
         )
         writer_for(VARIABLES, ctx.client, target.program_id, target.environment_id).submit(change)
         return change.status
@@ -217,6 +259,15 @@ class VariableOperations:
             "type": self.variable_type,
             "status": status or "ready",
         }
+
+
+def identities(props: Mapping[str, Any]) -> list[Identity]:
+    """A variable owns its (name, service) in its environment."""
+    return [_identity(_target(props))]
+
+
+def _identity(target: _Target) -> Identity:
+    return ("variable", target.program_id, target.environment_id, target.service or "", target.name)
 
 
 def _id(target: _Target) -> str:
@@ -261,6 +312,8 @@ ENVIRONMENT_VARIABLE: Declaration[VariableInputs] = Declaration(
     operations=VariableOperations(STRING),
     id_format="{program_id}/{environment_id}/{service or 'all'}/{name}",
     replace_on_drift=_type_drift(STRING),
+    identities=identities,
+    identity_property="name",
 )
 
 ENVIRONMENT_SECRET: Declaration[SecretInputs] = Declaration(
@@ -273,4 +326,6 @@ ENVIRONMENT_SECRET: Declaration[SecretInputs] = Declaration(
     operations=VariableOperations(SECRET_STRING),
     id_format="{program_id}/{environment_id}/{service or 'all'}/{name}",
     replace_on_drift=_type_drift(SECRET_STRING),
+    identities=identities,
+    identity_property="name",
 )

@@ -9,6 +9,7 @@ declaration (pulumi-dynamic.md, STYLE.md); the CRUD calls hand plain data to its
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -31,9 +32,12 @@ from aem_pulumi.core.credentials import Credentials
 from aem_pulumi.core.declaration import Context, Declaration
 from aem_pulumi.core.errors import InvalidInputs
 from aem_pulumi.core.inputs import Inputs
+from aem_pulumi.core.ownership import NoLedger
 from aem_pulumi.core.progress import reporting_to
+from aem_pulumi.dynamic.ledger import STACK_KEY, ledger_for
 
 PROVIDER_KEY = "__provider"
+FORCE_DELETE_ENV = "AEM_FORCE_DELETE"
 # Every module holding a declaration; the first `configure()` imports them all (see there).
 CORE_MODULES = (
     "advanced_networking",
@@ -66,10 +70,17 @@ class DynamicProvider(ResourceProvider):
         CREDENTIALS.configure({key: req.config.get(key) for key in keys})
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate the inputs against the model; every error becomes a failure on its property."""
+        """Validate the inputs against the model; every error becomes a failure on its property.
+        A second resource of the deployment declaring the same object fails here too."""
         checked = checking.check(self.declaration, news)
-        failures = [CheckFailure(f.property, f.reason) for f in checked.failures]
-        return CheckResult(checked.inputs, failures)
+        failures = checked.failures
+        if not failures:
+            who = self.declaration.who(str(news.get("resource_name")))
+            failures = checking.claim_failures(self.declaration, checked.inputs, who)
+        hidden = {k: v for k, v in news.items() if k == STACK_KEY}
+        return CheckResult(
+            {**checked.inputs, **hidden}, [CheckFailure(f.property, f.reason) for f in failures]
+        )
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Changed inputs from the model; replace when one carries the REPLACES marker."""
@@ -85,7 +96,7 @@ class DynamicProvider(ResourceProvider):
         inputs = self._inputs(props)
         with reporting_to(pulumi.log.info):
             created = self.declaration.operations.create(inputs, self._context(props))
-        return CreateResult(created.id, created.outputs)
+        return CreateResult(created.id, _with_stack(created.outputs, props))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """The declaration's read; an empty id when the object is gone."""
@@ -93,7 +104,7 @@ class DynamicProvider(ResourceProvider):
             found = self.declaration.operations.read(id_, _state(props), self._context(props, id_))
         if found is None:
             return ReadResult(None, {})
-        return ReadResult(found.id, found.outputs, found.inputs)
+        return ReadResult(found.id, _with_stack(found.outputs, props), found.inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """The declaration's update; every output."""
@@ -102,7 +113,7 @@ class DynamicProvider(ResourceProvider):
             outputs = self.declaration.operations.update(
                 id_, _state(olds), inputs, self._context(news)
             )
-        return UpdateResult(outputs)
+        return UpdateResult(_with_stack(outputs, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """The declaration's delete."""
@@ -120,8 +131,26 @@ class DynamicProvider(ResourceProvider):
 
     def _context(self, props: Mapping[str, Any], id_: str = "") -> Context:
         name = str(props.get("resource_name") or id_)
-        return Context(self.declaration.name, name, CREDENTIALS.client())
+        stack = props.get(STACK_KEY)
+        return Context(
+            self.declaration.name,
+            name,
+            CREDENTIALS.client(),
+            ledger=ledger_for(str(stack)) if stack else NoLedger(),
+            force_delete=force_delete(),
+        )
+
+
+def force_delete() -> bool:
+    """`AEM_FORCE_DELETE=true`: deletes remove objects changed outside Pulumi too."""
+    return os.environ.get(FORCE_DELETE_ENV, "").lower() in ("1", "true", "yes", "on")
+
+
+def _with_stack(outputs: dict[str, Any], props: Mapping[str, Any]) -> dict[str, Any]:
+    """Outputs keep the stack's name, so a later delete can read the stack's state too."""
+    stack = props.get(STACK_KEY)
+    return {**outputs, STACK_KEY: stack} if stack else outputs
 
 
 def _state(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if k != PROVIDER_KEY}
+    return {k: v for k, v in props.items() if k not in (PROVIDER_KEY, STACK_KEY)}

@@ -7,15 +7,24 @@ from typing import Any
 
 import pulumi
 
+from aem_pulumi.dynamic.ledger import STACK_KEY
+
 
 def resource_props(
     resource_name: str, inputs: Mapping[str, Any], outputs: Iterable[str] = ()
 ) -> dict[str, Any]:
-    """The property bag of a dynamic resource: its inputs, its name, and unset output slots."""
-    props: dict[str, Any] = {"resource_name": resource_name, **inputs}
+    """The property bag of a dynamic resource: its inputs, its name, its stack (for ownership,
+    `dynamic.ledger`), and unset output slots."""
+    props: dict[str, Any] = {"resource_name": resource_name, **inputs, STACK_KEY: stack_name()}
     for name in outputs:
         props.setdefault(name, None)
     return props
+
+
+def stack_name() -> str:
+    """`organization/project/stack`, as `pulumi stack export --stack` takes it."""
+    organization = pulumi.get_organization() or "organization"  # unset under unit-test mocks
+    return f"{organization}/{pulumi.get_project()}/{pulumi.get_stack()}"
 
 
 def with_secret_outputs(

@@ -6,6 +6,7 @@ import pytest
 
 from aem_pulumi.client import CloudManagerClient
 from aem_pulumi.client.settings import ENV_NAMES, ClientSettings
+from aem_pulumi.core.ownership import CLAIMS
 from aem_pulumi.dynamic import provider as base
 
 
@@ -13,6 +14,7 @@ from aem_pulumi.dynamic import provider as base
 def settings(monkeypatch: pytest.MonkeyPatch, credentials: dict[str, str]) -> None:
     """Providers find the emulator through the `AEM_*` variables; polls are quick."""
     base.CREDENTIALS.configure({})
+    CLAIMS.reset()  # each test is a deployment of its own
     for key, value in credentials.items():
         monkeypatch.setenv(ENV_NAMES[key], value)
     monkeypatch.setenv("AEM_POLL_INTERVAL", "0.05")

@@ -14,11 +14,14 @@ from aem_pulumi.client.emulator import EmulatorControl
 from aem_pulumi.client.settings import ENV_NAMES
 from aem_pulumi.core.advanced_networking import AdvancedNetworkingInputs
 from aem_pulumi.core.errors import OperationFailed, ProviderError, WaitTimeout
+from aem_pulumi.core.ownership import CLAIMS
 from aem_pulumi.dynamic import provider as base
 from aem_pulumi.dynamic.advanced_networking import AdvancedNetworkingProvider
+from aem_pulumi.dynamic.ledger import STACK_KEY
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate
 from aem_pulumi.models.network import NetworkInfrastructure
 
+STACK = "organization/project/stack"  # what the unit-test mocks report
 PROGRAM, DEV = "10001", "20001"
 WHO = "AdvancedNetworking 'net'"
 SHARED_KEY = "Sup3r-S3cret-Shared-Key"
@@ -230,6 +233,7 @@ def test_create__adopt_different(
 
 def test_create__adopt_different_vpn_settings(provider: AdvancedNetworkingProvider) -> None:
     _create(provider, resource_name="first", kind="vpn", vpn=_vpn())
+    CLAIMS.reset()  # the adopting resource belongs to another deployment
     changed = _vpn(dns_resolvers=["10.151.201.23"])
     changed["connections"][0]["shared_key"] = NEW_SHARED_KEY  # write-only: not compared
     with pytest.raises(ProviderError) as failure:
@@ -595,7 +599,10 @@ def test_resource_class__props(mocks: _Mocks) -> Any:
         assert args.typ == "pulumi-python:dynamic/aem:AdvancedNetworking"
         inputs = {k: v for k, v in args.inputs.items() if k != base.PROVIDER_KEY}
         secret_vpn = {SIG_KEY: SECRET_SIG, "value": VPN}  # sent to the engine as a secret
-        assert inputs == _raw(kind="vpn", vpn=secret_vpn, adopt=False, timeouts={"create": "3h"})
+        assert inputs == {
+            **_raw(kind="vpn", vpn=secret_vpn, adopt=False, timeouts={"create": "3h"}),
+            STACK_KEY: STACK,
+        }
         assert values == ["1", "ready"]
         assert SHARED_KEY not in str(args.inputs[base.PROVIDER_KEY])
 

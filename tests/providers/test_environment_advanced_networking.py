@@ -17,10 +17,12 @@ from aem_pulumi.core.errors import ProviderError
 from aem_pulumi.core.inputs import UNKNOWN
 from aem_pulumi.dynamic import provider as base
 from aem_pulumi.dynamic.environment_advanced_networking import EnvironmentAdvancedNetworkingProvider
+from aem_pulumi.dynamic.ledger import STACK_KEY
 from aem_pulumi.dynamic.port_forward import PortForwardProvider
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
 from aem_pulumi.models.network import NetworkInfrastructure
 
+STACK = "organization/project/stack"  # what the unit-test mocks report
 PROGRAM, DEV, STAGE = "10001", "20001", "20002"
 WHO = "EnvironmentAdvancedNetworking 'networking'"
 SMTP = {"host": "smtp.example.com", "port_dest": 465, "port_orig": 30465}
@@ -732,12 +734,15 @@ def test_resource_class__props(mocks: Mocks) -> Any:
         ]  # not a late one of another test
         assert args.typ == "pulumi-python:dynamic/aem:EnvironmentAdvancedNetworking"
         given = {k: v for k, v in args.inputs.items() if k != base.PROVIDER_KEY}
-        assert given == props(
-            non_proxy_hosts=["*.example.com"],
-            port_forwards=[SMTP],
-            adopt=False,
-            timeouts={"create": "1h"},
-        )
+        assert given == {
+            **props(
+                non_proxy_hosts=["*.example.com"],
+                port_forwards=[SMTP],
+                adopt=False,
+                timeouts={"create": "1h"},
+            ),
+            STACK_KEY: STACK,
+        }
         envelope = args.inputs[base.PROVIDER_KEY]  # sent as a secret
         provider = dill.loads(base64.b64decode(envelope["value"]))  # noqa: S301 (our own)
         assert isinstance(provider, EnvironmentAdvancedNetworkingProvider)

@@ -18,10 +18,12 @@ from aem_pulumi.client.emulator import EmulatorControl
 from aem_pulumi.core.errors import ProviderError
 from aem_pulumi.core.inputs import UNKNOWN
 from aem_pulumi.dynamic import provider as base
+from aem_pulumi.dynamic.ledger import STACK_KEY
 from aem_pulumi.dynamic.port_forward import PortForwardProvider
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
 from aem_pulumi.models.network import NetworkInfrastructure
 
+STACK = "organization/project/stack"  # what the unit-test mocks report
 PROGRAM, DEV, STAGE = "10001", "20001", "20002"
 WHO = "PortForward 'smtp'"
 HOSTS = ["*.example.net"]  # the environment's non-proxy hosts, which no rule change may touch
@@ -135,7 +137,7 @@ def test_create(
     id_, outs = create(provider)
 
     assert id_ == "10001/20001/30465"
-    assert outs == {**props(), "port_orig": 30465, "timeouts": None}
+    assert outs == {**props(), "port_orig": 30465, "adopt": False, "timeouts": None}
     assert rules(api) == {("smtp.example.com", 465, 30465)}
     assert api.get_environment(PROGRAM, DEV).status == "ready"  # waited until applied
     assert len(puts(emulator)) == 1
@@ -612,7 +614,7 @@ def test_check__good_input(changes: dict[str, Any]) -> None:
 
 
 def test_check__port_orig_default() -> None:
-    assert inputs() == {**props(), "port_orig": 30465, "timeouts": None}
+    assert inputs() == {**props(), "port_orig": 30465, "adopt": False, "timeouts": None}
     assert inputs(port_dest=587)["port_orig"] == 30587
     assert inputs(port_orig=30001)["port_orig"] == 30001
 
@@ -683,7 +685,8 @@ def test_resource_class__props(mocks: Mocks) -> Any:
         (args,) = [a for a in mocks.created if a.name == "smtp"]  # not a late one of another test
         assert args.typ == "pulumi-python:dynamic/aem:PortForward"
         given = {k: v for k, v in args.inputs.items() if k != base.PROVIDER_KEY}
-        assert given == props(timeouts={"create": "1h"})  # port_orig unset: check fills it in
+        # port_orig unset: check fills it in
+        assert given == {**props(timeouts={"create": "1h"}), STACK_KEY: STACK}
         envelope = args.inputs[base.PROVIDER_KEY]  # sent as a secret
         provider = dill.loads(base64.b64decode(envelope["value"]))  # noqa: S301 (our own)
         assert isinstance(provider, PortForwardProvider)

@@ -79,7 +79,7 @@ def test_create__secret(emulator: EmulatorControl, api: CloudManagerClient) -> N
     id_, outs = create(EnvironmentSecretProvider(), secret_props())
 
     assert id_ == "10001/20001/all/EMAIL_PASSWORD"
-    assert outs == {**secret_props(), "type": "secretString", "status": "ready"}
+    assert outs == {**secret_props(), "adopt": False, "type": "secretString", "status": "ready"}
     found = listed(api)[("EMAIL_PASSWORD", None)]
     assert (found.type, found.value, found.status) == ("secretString", None, "ready")
 
@@ -88,7 +88,12 @@ def test_create__variable(emulator: EmulatorControl, api: CloudManagerClient) ->
     id_, outs = create(EnvironmentVariableProvider(), variable_props(service="publish"))
 
     assert id_ == "10001/20001/publish/EMAIL_USERNAME"
-    assert outs == {**variable_props(service="publish"), "type": "string", "status": "ready"}
+    assert outs == {
+        **variable_props(service="publish"),
+        "adopt": False,
+        "type": "string",
+        "status": "ready",
+    }
     found = listed(api)[("EMAIL_USERNAME", "publish")]
     assert (found.type, found.value, found.status) == ("string", "wknd@example.com", "ready")
 
@@ -111,12 +116,27 @@ def test_create__unknown_program(emulator: EmulatorControl) -> None:
     assert patches(emulator) == []
 
 
-def test_create__existing_variable_takes_the_value(
+def test_create__existing_variable_is_not_taken_over(
     emulator: EmulatorControl, api: CloudManagerClient
 ) -> None:
     set_outside(api, VariableUpdate(name="EMAIL_USERNAME", value="old", type="string"))
 
-    _, outs = create(EnvironmentVariableProvider(), variable_props())
+    with pytest.raises(ProviderError) as raised:
+        create(EnvironmentVariableProvider(), variable_props())
+
+    assert str(raised.value) == (
+        "EnvironmentVariable 'mail-user': variable EMAIL_USERNAME (all services) already "
+        "exists in environment 20001 and this stack did not create it; set adopt=True to take it "
+        "over (its value becomes the input's), or choose another name"
+    )
+    assert listed(api)[("EMAIL_USERNAME", None)].value == "old"
+    assert len(patches(emulator)) == 1  # only the one made outside Pulumi
+
+
+def test_create__adopt_takes_the_value(emulator: EmulatorControl, api: CloudManagerClient) -> None:
+    set_outside(api, VariableUpdate(name="EMAIL_USERNAME", value="old", type="string"))
+
+    _, outs = create(EnvironmentVariableProvider(), variable_props(adopt=True))
 
     assert outs["status"] == "ready"
     assert listed(api)[("EMAIL_USERNAME", None)].value == "wknd@example.com"
@@ -252,7 +272,7 @@ def test_check__longest_values_accepted() -> None:
 def test_check__timeouts_accepted() -> None:
     inputs = checked(EnvironmentSecretProvider(), secret_props(timeouts={"create": "1h30m"}))
 
-    assert inputs == secret_props(timeouts={"create": "1h30m"})
+    assert inputs == {**secret_props(timeouts={"create": "1h30m"}), "adopt": False}
 
 
 def test_check__unknown_values_accepted() -> None:
@@ -328,7 +348,7 @@ def test_update(
 
     result = provider.update(id_, olds, news)
 
-    assert result.outs == {**news, "type": "string", "status": "ready"}
+    assert result.outs == {**news, "adopt": False, "type": "string", "status": "ready"}
     assert sent == [[("EMAIL_USERNAME", "other@example.com", "string", None)]]
     assert len(patches(emulator)) == 1
     assert listed(api)[("EMAIL_USERNAME", None)].value == "other@example.com"
@@ -342,7 +362,7 @@ def test_update__timeouts_only_needs_no_call(emulator: EmulatorControl) -> None:
 
     result = provider.update(id_, olds, news)
 
-    assert result.outs == {**news, "type": "secretString", "status": "ready"}
+    assert result.outs == {**news, "adopt": False, "type": "secretString", "status": "ready"}
     assert emulator.requests() == []
 
 
@@ -420,7 +440,7 @@ def test_read__variable_value_drift(emulator: EmulatorControl, api: CloudManager
     result = provider.read(id_, outs)
 
     assert result.outs == {**outs, "value": "changed@example.com"}
-    assert result.inputs == variable_props(value="changed@example.com")
+    assert result.inputs == {**variable_props(value="changed@example.com"), "adopt": False}
 
 
 def test_read__environment_gone(emulator: EmulatorControl) -> None:

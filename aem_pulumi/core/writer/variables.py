@@ -51,6 +51,9 @@ class VariableChange:
     service: str | None
     type: VariableType
     value: str = field(default="", repr=False)  # "" deletes
+    creating: bool = False
+    adopt: bool = False
+    """With `creating`: an existing variable may be taken over (this stack's, or adopt=True)."""
     status: str | None = None
 
     @property
@@ -90,6 +93,12 @@ class _Variables:
         existing = state.live.get(change.key)
         if not change.deletes and existing is not None and existing.type != change.type:
             raise OwnershipError(_type_clash(change, existing))
+        if change.creating and existing is not None and not change.adopt:
+            raise OwnershipError(
+                f"{change.who}: {change.label} already exists in environment "
+                f"{change.environment_id} and this stack did not create it; set adopt=True to "
+                "take it over (its value becomes the input's), or choose another name"
+            )
         known = dict(state.live)
         updates = dict(state.updates)
         if change.deletes:

@@ -1,0 +1,96 @@
+"""The stack's state, read with `pulumi stack export`: which resource holds which object.
+
+The dynamic host tells a provider nothing about the stack, so the resource classes pass the
+stack's name as the hidden input `__stack`, and the provider asks the CLI that runs it for the
+stack's checkpoint (once per provider process; during an update it is the state saved so far).
+Pending creates count too: an `up` interrupted mid-create left its object to that resource.
+When the CLI cannot answer, nothing counts as this stack's, and a create asks for `adopt=True`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from aem_pulumi.core.ownership import Identity
+from aem_pulumi.core.registry import by_name
+
+STACK_KEY = "__stack"
+_log = logging.getLogger("aem_pulumi")
+
+
+class ExportLedger:
+    """The holders of each object according to one stack's exported state."""
+
+    def __init__(self, stack: str) -> None:
+        self._stack = stack
+        self._lock = threading.Lock()
+        self._index: dict[Identity, list[str]] | None = None
+
+    def holders(self, identity: Identity) -> list[str]:
+        with self._lock:
+            if self._index is None:
+                self._index = _index(_export(self._stack))
+            return list(self._index.get(identity, []))
+
+
+def _export(stack: str) -> Mapping[str, Any]:
+    pulumi = shutil.which("pulumi")
+    if pulumi is None:
+        _log.warning("aem-pulumi: no `pulumi` on PATH; cannot read the state of stack %s", stack)
+        return {}
+    try:
+        done = subprocess.run(
+            [pulumi, "stack", "export", "--stack", stack],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        exported: Mapping[str, Any] = json.loads(done.stdout)
+    except (subprocess.SubprocessError, ValueError) as exc:
+        _log.warning("aem-pulumi: cannot read the state of stack %s: %s", stack, exc)
+        return {}
+    return exported
+
+
+def _index(exported: Mapping[str, Any]) -> dict[Identity, list[str]]:
+    index: dict[Identity, list[str]] = {}
+    for urn, kind, props in _resources(exported.get("deployment") or {}):
+        declaration = by_name(kind.rsplit(":", 1)[-1])
+        if declaration is None:
+            continue
+        try:
+            owned = declaration.identities(props)
+        except (KeyError, TypeError, ValueError):
+            continue
+        for identity in owned:
+            index.setdefault(identity, []).append(declaration.who(urn.rsplit("::", 1)[-1]))
+    return index
+
+
+def _resources(deployment: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """(urn, type, properties) of every resource and pending create of the deployment."""
+    for resource in deployment.get("resources") or []:
+        props = resource.get("outputs") or resource.get("inputs") or {}
+        yield str(resource.get("urn", "")), str(resource.get("type", "")), props
+    for pending in deployment.get("pending_operations") or []:
+        resource = pending.get("resource") or {}
+        if pending.get("type") == "creating":
+            props = resource.get("inputs") or {}
+            yield str(resource.get("urn", "")), str(resource.get("type", "")), props
+
+
+_ledgers: dict[str, ExportLedger] = {}
+_ledgers_lock = threading.Lock()
+
+
+def ledger_for(stack: str) -> ExportLedger:
+    """The process's ledger of `stack`."""
+    with _ledgers_lock:
+        return _ledgers.setdefault(stack, ExportLedger(stack))
