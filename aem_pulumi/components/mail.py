@@ -9,6 +9,7 @@ from typing import Any
 
 import pulumi
 
+from aem_pulumi.core.writer.networking import default_port_orig
 from aem_pulumi.dynamic.port_forward import PortForward
 from aem_pulumi.dynamic.variables import EnvironmentSecret, EnvironmentVariable
 
@@ -55,6 +56,20 @@ def osgi_config_path(app_name: str, run_mode: str | None) -> str:
     return f"ui.config/src/jcr_root/apps/{app_name}/osgiconfig/{folder}/{PID}.cfg.json"
 
 
+def _port_orig(smtp_port: int, port_orig: int | None) -> int:
+    """The given port_orig, else the convention 30000 + smtp_port; refused at construction (so
+    at preview) when neither fits."""
+    if port_orig is not None:
+        return port_orig
+    default = default_port_orig(smtp_port)
+    if default is None:
+        raise ValueError(
+            f"MailService: port_orig is required: 30000 + smtp_port ({30000 + smtp_port}) lies "
+            "outside 30000-30999"
+        )
+    return default
+
+
 def _check_run_mode(run_mode: str | None) -> None:
     if run_mode is not None and not _RUN_MODE.match(run_mode):
         raise ValueError(
@@ -94,10 +109,12 @@ class MailService(pulumi.ComponentResource):
         ssl: bool | None = None,
         app_name: pulumi.Input[str],
         run_mode: str | None = None,
+        adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("aem:index:MailService", resource_name, None, opts)
         _check_run_mode(run_mode)
+        port_orig = _port_orig(smtp_port, port_orig)
         # Children wait for what the component waits for (e.g. EnvironmentAdvancedNetworking).
         child = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
         self.port_forward = PortForward(
@@ -107,6 +124,7 @@ class MailService(pulumi.ComponentResource):
             host=smtp_host,
             port_dest=smtp_port,
             port_orig=port_orig,
+            adopt=adopt,
             opts=child,
         )
         user_class = EnvironmentSecret if username_secret else EnvironmentVariable
@@ -116,6 +134,7 @@ class MailService(pulumi.ComponentResource):
             environment_id=environment_id,
             name=username_variable,
             value=username,
+            adopt=adopt,
             opts=child,
         )
         self.password_secret = EnvironmentSecret(
@@ -124,21 +143,23 @@ class MailService(pulumi.ComponentResource):
             environment_id=environment_id,
             name=password_variable,
             value=pulumi.Output.secret(password),
+            adopt=adopt,
             opts=child,
         )
-        self.port_orig = self.port_forward.port_orig
+        # From the component's own inputs, not the child's outputs: known at preview, and under
+        # the unit-test mocks of Pulumi's testing guide (issue 10).
+        self.port_orig = pulumi.Output.from_input(port_orig)
         render = functools.partial(
             default_mail_service_config,
+            port_orig=port_orig,
             smtp_port=smtp_port,
             username_variable=username_variable,
             password_variable=password_variable,
             username_secret=username_secret,
             ssl=ssl,
         )
-        self.default_mail_service_json = pulumi.Output.all(self.port_orig, from_address).apply(
-            lambda args: json.dumps(
-                render(port_orig=int(args[0]), from_address=str(args[1])), indent=4
-            )
+        self.default_mail_service_json = pulumi.Output.from_input(from_address).apply(
+            lambda address: json.dumps(render(from_address=str(address)), indent=4)
         )
         self.osgi_config_path = pulumi.Output.from_input(app_name).apply(
             lambda app: osgi_config_path(app, run_mode)

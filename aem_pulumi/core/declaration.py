@@ -38,10 +38,13 @@ class Context:
     force_delete: bool = False
     """Delete objects changed outside Pulumi too (`AEM_FORCE_DELETE=true`)."""
 
+    parents: tuple[str, ...] = ()
+    """The type names of the components it sits in, innermost first (`MailService`)."""
+
     @property
     def who(self) -> str:
-        """The resource, as messages name it: `PortForward 'smtp'`."""
-        return f"{self.kind} '{self.resource_name}'"
+        """The resource, as messages and claims name it: `PortForward 'smtp' in MailService`."""
+        return who(self.kind, self.resource_name, self.parents)
 
     def claim(self, identities: list[Identity]) -> None:
         """Declare this resource's objects before a write; OwnershipError on a second claim."""
@@ -105,6 +108,12 @@ class Operations(Protocol[I_contra]):
         ...
 
 
+def who(kind: str, resource_name: str, parents: tuple[str, ...] = ()) -> str:
+    """`PortForward 'smtp'`, `PortForward 'mail-smtp' in MailService`: one resource of a stack
+    (the engine's URN tells resources apart by name and by the types of their parents)."""
+    return f"{kind} '{resource_name}'" + "".join(f" in {parent}" for parent in parents)
+
+
 def _no_drift_replacement(_olds: Mapping[str, Any]) -> list[str]:
     return []
 
@@ -136,9 +145,9 @@ class Declaration(Generic[In]):
         """The Pulumi type token."""
         return f"aem:index:{self.name}"
 
-    def who(self, resource_name: str) -> str:
+    def who(self, resource_name: str, parents: tuple[str, ...] = ()) -> str:
         """`PortForward 'smtp'`."""
-        return f"{self.name} '{resource_name}'"
+        return who(self.name, resource_name, parents)
 
     def secret_properties(self) -> frozenset[str]:
         """Top-level properties that are (or hold) secrets, inputs and outputs alike."""

@@ -74,6 +74,6 @@ class AdvancedNetworking(pulumi.dynamic.Resource, module="aem", name="AdvancedNe
         super().__init__(
             AdvancedNetworkingProvider(),
             resource_name,
-            resource_props(resource_name, inputs, ADVANCED_NETWORKING.output_names()),
+            resource_props(resource_name, inputs, ADVANCED_NETWORKING.output_names(), opts),
             with_secret_outputs(opts, ADVANCED_NETWORKING.secret_properties()),
         )

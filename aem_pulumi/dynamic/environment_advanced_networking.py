@@ -56,6 +56,6 @@ class EnvironmentAdvancedNetworking(
         super().__init__(
             EnvironmentAdvancedNetworkingProvider(),
             resource_name,
-            resource_props(resource_name, inputs),
+            resource_props(resource_name, inputs, opts=opts),
             opts,
         )

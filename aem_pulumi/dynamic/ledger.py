@@ -3,8 +3,9 @@
 The dynamic host tells a provider nothing about the stack, so the resource classes pass the
 stack's name as the hidden input `__stack`, and the provider asks the CLI that runs it for the
 stack's checkpoint (once per provider process; during an update it is the state saved so far).
-Pending creates count too: an `up` interrupted mid-create left its object to that resource.
-When the CLI cannot answer, nothing counts as this stack's, and a create asks for `adopt=True`.
+Pending creates do not count: the running update records its own before each create, and a
+create an earlier `up` left unfinished never recorded its object (README, "Recovery"). When the
+CLI cannot answer, nothing counts as this stack's, and a create asks for `adopt=True`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from aem_pulumi.core.ownership import Identity
 from aem_pulumi.core.registry import by_name
 
 STACK_KEY = "__stack"
+PARENTS_KEY = "__parents"
 _log = logging.getLogger("aem_pulumi")
 
 
@@ -69,21 +71,24 @@ def _index(exported: Mapping[str, Any]) -> dict[Identity, list[str]]:
             owned = declaration.identities(props)
         except (KeyError, TypeError, ValueError):
             continue
+        holder = declaration.who(urn.rsplit("::", 1)[-1], _parents(urn))
         for identity in owned:
-            index.setdefault(identity, []).append(declaration.who(urn.rsplit("::", 1)[-1]))
+            index.setdefault(identity, []).append(holder)
     return index
 
 
+def _parents(urn: str) -> tuple[str, ...]:
+    """The type names of a resource's parents, innermost first, from its URN's qualified type."""
+    qualified = urn.split("::")[-2] if urn.count("::") >= 3 else ""
+    ancestors = qualified.split("$")[:-1]
+    return tuple(t.rsplit(":", 1)[-1] for t in reversed(ancestors) if t != "pulumi:pulumi:Stack")
+
+
 def _resources(deployment: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
-    """(urn, type, properties) of every resource and pending create of the deployment."""
+    """(urn, type, properties) of every resource of the deployment."""
     for resource in deployment.get("resources") or []:
         props = resource.get("outputs") or resource.get("inputs") or {}
         yield str(resource.get("urn", "")), str(resource.get("type", "")), props
-    for pending in deployment.get("pending_operations") or []:
-        resource = pending.get("resource") or {}
-        if pending.get("type") == "creating":
-            props = resource.get("inputs") or {}
-            yield str(resource.get("urn", "")), str(resource.get("type", "")), props
 
 
 _ledgers: dict[str, ExportLedger] = {}

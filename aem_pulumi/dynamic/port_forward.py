@@ -30,6 +30,7 @@ class PortForward(pulumi.dynamic.Resource, module="aem", name="PortForward"):
     host: pulumi.Output[str]
     port_dest: pulumi.Output[int]
     port_orig: pulumi.Output[int]
+    adopt: pulumi.Output[bool]
 
     def __init__(
         self,
@@ -40,6 +41,7 @@ class PortForward(pulumi.dynamic.Resource, module="aem", name="PortForward"):
         host: pulumi.Input[str],
         port_dest: pulumi.Input[int],
         port_orig: pulumi.Input[int] | None = None,
+        adopt: pulumi.Input[bool] = False,
         timeouts: pulumi.Input[Mapping[str, str]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -49,8 +51,12 @@ class PortForward(pulumi.dynamic.Resource, module="aem", name="PortForward"):
             "host": host,
             "port_dest": port_dest,
             "port_orig": port_orig,
+            "adopt": adopt,
             "timeouts": timeouts,
         }
         super().__init__(
-            PortForwardProvider(), resource_name, resource_props(resource_name, inputs), opts
+            PortForwardProvider(),
+            resource_name,
+            resource_props(resource_name, inputs, opts=opts),
+            opts,
         )

@@ -34,7 +34,7 @@ from aem_pulumi.core.errors import InvalidInputs
 from aem_pulumi.core.inputs import Inputs
 from aem_pulumi.core.ownership import NoLedger
 from aem_pulumi.core.progress import reporting_to
-from aem_pulumi.dynamic.ledger import STACK_KEY, ledger_for
+from aem_pulumi.dynamic.ledger import PARENTS_KEY, STACK_KEY, ledger_for
 
 PROVIDER_KEY = "__provider"
 FORCE_DELETE_ENV = "AEM_FORCE_DELETE"
@@ -75,9 +75,9 @@ class DynamicProvider(ResourceProvider):
         checked = checking.check(self.declaration, news)
         failures = checked.failures
         if not failures:
-            who = self.declaration.who(str(news.get("resource_name")))
+            who = self.declaration.who(str(news.get("resource_name")), _parents(news))
             failures = checking.claim_failures(self.declaration, checked.inputs, who)
-        hidden = {k: v for k, v in news.items() if k == STACK_KEY}
+        hidden = {k: v for k, v in news.items() if k in (STACK_KEY, PARENTS_KEY)}
         return CheckResult(
             {**checked.inputs, **hidden}, [CheckFailure(f.property, f.reason) for f in failures]
         )
@@ -136,6 +136,7 @@ class DynamicProvider(ResourceProvider):
             self.declaration.name,
             name,
             CREDENTIALS.client(),
+            parents=_parents(props),
             ledger=ledger_for(str(stack)) if stack else NoLedger(),
             force_delete=force_delete(),
         )
@@ -147,10 +148,14 @@ def force_delete() -> bool:
 
 
 def _with_stack(outputs: dict[str, Any], props: Mapping[str, Any]) -> dict[str, Any]:
-    """Outputs keep the stack's name, so a later delete can read the stack's state too."""
-    stack = props.get(STACK_KEY)
-    return {**outputs, STACK_KEY: stack} if stack else outputs
+    """Outputs keep the stack's name and the parents, so a later delete judges ownership too."""
+    hidden = {k: props[k] for k in (STACK_KEY, PARENTS_KEY) if props.get(k)}
+    return {**outputs, **hidden}
+
+
+def _parents(props: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(str(p) for p in props.get(PARENTS_KEY) or ())
 
 
 def _state(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if k not in (PROVIDER_KEY, STACK_KEY)}
+    return {k: v for k, v in props.items() if k not in (PROVIDER_KEY, STACK_KEY, PARENTS_KEY)}

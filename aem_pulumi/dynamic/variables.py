@@ -35,6 +35,7 @@ class EnvironmentSecret(pulumi.dynamic.Resource, module="aem", name="Environment
     name: pulumi.Output[str]
     value: pulumi.Output[str]
     service: pulumi.Output[str | None]
+    adopt: pulumi.Output[bool]
     timeouts: pulumi.Output[dict[str, str] | None]
     type: pulumi.Output[str]
     """`secretString` (what Cloud Manager holds; a refresh may find another type)."""
@@ -50,6 +51,7 @@ class EnvironmentSecret(pulumi.dynamic.Resource, module="aem", name="Environment
         name: pulumi.Input[str],
         value: pulumi.Input[str],
         service: pulumi.Input[str] | None = None,
+        adopt: pulumi.Input[bool] = False,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -57,7 +59,12 @@ class EnvironmentSecret(pulumi.dynamic.Resource, module="aem", name="Environment
         super().__init__(
             EnvironmentSecretProvider(),
             resource_name,
-            resource_props(resource_name, {**inputs, "timeouts": timeouts}, outputs=OUTPUTS),
+            resource_props(
+                resource_name,
+                {**inputs, "adopt": adopt, "timeouts": timeouts},
+                outputs=OUTPUTS,
+                opts=opts,
+            ),
             with_secret_outputs(opts, ENVIRONMENT_SECRET.secret_properties()),
         )
 
@@ -70,6 +77,7 @@ class EnvironmentVariable(pulumi.dynamic.Resource, module="aem", name="Environme
     name: pulumi.Output[str]
     value: pulumi.Output[str]
     service: pulumi.Output[str | None]
+    adopt: pulumi.Output[bool]
     timeouts: pulumi.Output[dict[str, str] | None]
     type: pulumi.Output[str]
     """`string` (what Cloud Manager holds; a refresh may find another type)."""
@@ -85,6 +93,7 @@ class EnvironmentVariable(pulumi.dynamic.Resource, module="aem", name="Environme
         name: pulumi.Input[str],
         value: pulumi.Input[str],
         service: pulumi.Input[str] | None = None,
+        adopt: pulumi.Input[bool] = False,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -92,7 +101,12 @@ class EnvironmentVariable(pulumi.dynamic.Resource, module="aem", name="Environme
         super().__init__(
             EnvironmentVariableProvider(),
             resource_name,
-            resource_props(resource_name, {**inputs, "timeouts": timeouts}, outputs=OUTPUTS),
+            resource_props(
+                resource_name,
+                {**inputs, "adopt": adopt, "timeouts": timeouts},
+                outputs=OUTPUTS,
+                opts=opts,
+            ),
             opts,
         )
 

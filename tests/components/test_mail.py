@@ -200,7 +200,7 @@ def test_pickled_provider__small_secret_free_and_loadable(
         )
         assert loaded.stdout.strip() == "PortForwardProvider"
 
-    return mail.port_orig.apply(check)
+    return mail.port_forward.port_orig.apply(check)  # resolves once the child registered
 
 
 _LOAD = (

@@ -55,7 +55,9 @@ for item in spec["resources"]:
     kind = getattr(aem_pulumi, item["kind"])
     args = {name: resolve(value) for name, value in item.get("args", {}).items()}
     depends_on = [declared[name] for name in item.get("depends_on", [])]
-    opts = pulumi.ResourceOptions(depends_on=depends_on)
+    aliases = [pulumi.Alias(name=name) for name in item.get("aliases", [])]
+    parent = declared.get(item.get("parent", ""))
+    opts = pulumi.ResourceOptions(depends_on=depends_on, aliases=aliases, parent=parent)
     declared[item["name"]] = kind(item["name"], **args, opts=opts)
 
 for name, resource in declared.items():
@@ -71,10 +73,22 @@ class Spec:
     secrets: dict[str, str] = field(default_factory=dict)
 
     def add(
-        self, kind: str, resource_name: str, /, depends_on: list[str] | None = None, **args: Any
+        self,
+        kind: str,
+        resource_name: str,
+        /,
+        depends_on: list[str] | None = None,
+        aliases: list[str] | None = None,
+        parent: str | None = None,
+        **args: Any,
     ) -> Spec:
-        """Declare one resource (`args` as the resource class takes them)."""
+        """Declare one resource (`args` as the resource class takes them); `aliases` are its
+        old names, `parent` the name of a resource declared before it."""
         entry = {"kind": kind, "name": resource_name, "args": args, "depends_on": depends_on or []}
+        if aliases:
+            entry["aliases"] = aliases
+        if parent:
+            entry["parent"] = parent
         self.resources.append(entry)
         return self
 

@@ -173,16 +173,29 @@ def test_create__keeps_other_rules_and_non_proxy_hosts(
     assert found == [LDAP, ("smtp.example.com", 465, 30465)]
 
 
-def test_create__identical_rule_exists(
+def test_create__identical_rule_exists_is_not_taken_over(
     provider: PortForwardProvider, emulator: EmulatorControl, api: CloudManagerClient
 ) -> None:
     set_outside(api, LDAP, ("smtp.example.com", 465, 30465))
     emulator.clear_requests()
 
-    id_, outs = create(provider)
+    with pytest.raises(ProviderError, match="already exists .* and this stack did not create it"):
+        create(provider)
 
-    assert (id_, outs) == ("10001/20001/30465", inputs())
-    assert puts(emulator) == []  # taken over
+    assert puts(emulator) == []
+    assert rules(api) == {LDAP, ("smtp.example.com", 465, 30465)}
+
+
+def test_create__adopt_identical_rule(
+    provider: PortForwardProvider, emulator: EmulatorControl, api: CloudManagerClient
+) -> None:
+    set_outside(api, LDAP, ("smtp.example.com", 465, 30465))
+    emulator.clear_requests()
+
+    id_, outs = create(provider, adopt=True)
+
+    assert (id_, outs) == ("10001/20001/30465", inputs(adopt=True))
+    assert puts(emulator) == []  # taken over, nothing to write
     assert rules(api) == {LDAP, ("smtp.example.com", 465, 30465)}
 
 
@@ -196,8 +209,9 @@ def test_create__port_orig_taken(
         create(provider)
 
     assert str(raised.value) == (
-        f"{WHO}: port_orig 30465 of environment 20001 is already used by "
-        "mail.example.org:465 via 30465; choose another port_orig or remove that rule"
+        f"{WHO}: port forward 30465 of environment 20001 already exists (mail.example.org:465 "
+        "via 30465) and this stack did not create it; set adopt=True to take it over (its host "
+        "and port_dest become the inputs'), or choose another port_orig"
     )
     assert puts(emulator) == []
     assert rules(api) == {("mail.example.org", 465, 30465)}
@@ -343,7 +357,7 @@ def test_create__concurrent_failure_is_its_own(
         failed = pool.submit(provider.create, clashing)
         done = [pool.submit(provider.create, c) for c in good]
         [d.result() for d in done]  # the others land
-        with pytest.raises(ProviderError, match=r"^PortForward 'smtp': port_orig 30465 "):
+        with pytest.raises(ProviderError, match=r"^PortForward 'smtp': port forward 30465 "):
             failed.result()
 
     assert rules(api) == {("mail.example.org", 465, 30465), *(rule_of(c) for c in good)}
@@ -686,7 +700,7 @@ def test_resource_class__props(mocks: Mocks) -> Any:
         assert args.typ == "pulumi-python:dynamic/aem:PortForward"
         given = {k: v for k, v in args.inputs.items() if k != base.PROVIDER_KEY}
         # port_orig unset: check fills it in
-        assert given == {**props(timeouts={"create": "1h"}), STACK_KEY: STACK}
+        assert given == {**props(timeouts={"create": "1h"}), "adopt": False, STACK_KEY: STACK}
         envelope = args.inputs[base.PROVIDER_KEY]  # sent as a secret
         provider = dill.loads(base64.b64decode(envelope["value"]))  # noqa: S301 (our own)
         assert isinstance(provider, PortForwardProvider)

@@ -191,15 +191,12 @@ class PutRule(NetworkingChange):
             )
         assert self.rule.port_orig is not None
         existing = state.rule(self.rule.port_orig)
-        taken = not (
-            self.replacing or self.adopt or existing is None or existing.same_as(self.rule)
-        )
-        if taken:
-            assert existing is not None
+        if existing is not None and not (self.replacing or self.adopt):
             raise OwnershipError(
-                f"{self.who}: port_orig {self.rule.port_orig} of environment "
-                f"{self.environment_id} is already used by {existing.describe()}; choose "
-                "another port_orig or remove that rule"
+                f"{self.who}: port forward {self.rule.port_orig} of environment "
+                f"{self.environment_id} already exists ({existing.describe()}) and this stack "
+                "did not create it; set adopt=True to take it over (its host and port_dest "
+                "become the inputs'), or choose another port_orig"
             )
         others = tuple(r for r in state.rules if r.port_orig != self.rule.port_orig)
         return replace(state, rules=(*others, self.rule))
