@@ -22,8 +22,8 @@ need_go() {
 # The host pins sdk/v3 in its own go.mod; PULUMI_VERSION only changes the version it reports.
 build_host() {
   echo "get-pulumi: building pulumi-language-python from $host_src" >&2
-  (cd "$host_src" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -ldflags "$ldflags" \
-    -o "$bin/pulumi-language-python.tmp" .) >&2
+  (cd "$host_src" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -tags osusergo,grpcnotrace \
+    -ldflags "$ldflags" -o "$bin/pulumi-language-python.tmp" .) >&2
   mv "$bin/pulumi-language-python.tmp" "$bin/pulumi-language-python"
 }
 

@@ -28,8 +28,9 @@ const userActionableExit = 32
 // maxErrorOutput caps how much of the program's stderr goes back in a Run error.
 const maxErrorOutput = 8 << 10
 
-// host implements the parts of pulumirpc.LanguageRuntimeServer that preview, up, refresh, destroy
-// and about use; everything else answers Unimplemented.
+// host implements the parts of pulumirpc.LanguageRuntimeServer that preview, up, refresh, destroy,
+// about, Python plugins and SDK generation use (plugin.go, codegen.go); the rest answers
+// Unimplemented.
 type host struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
 
@@ -68,7 +69,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		return nil, status.Error(codes.Unimplemented, "this minimal Python language host cannot attach a debugger")
 	}
 	prog := programOf(req.GetInfo(), req.GetPwd(), req.GetProgram()) //nolint:staticcheck // fallback only
-	py, env, err := interpreter(prog)
+	py, env, err := interpreter(prog, os.Environ())
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +174,7 @@ func (h *host) InstallDependencies(
 // About reports the interpreter that Run would use and its version.
 func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
 	prog := programOf(req.GetInfo(), "", "")
-	py, env, err := interpreter(prog)
+	py, env, err := interpreter(prog, os.Environ())
 	if err != nil {
 		return nil, err
 	}

@@ -14,11 +14,15 @@
 // the project's `virtualenv` runtime option, else PULUMI_PYTHON_CMD, else python3 (then python).
 // It answers GetPluginInfo, GetRequiredPlugins and GetRequiredPackages (none: the dynamic
 // provider plugin `pulumi-python` is bundled with the CLI), Run, InstallDependencies (a no-op that
-// says so), About, GetProgramDependencies (empty) and Cancel.
+// says so), About, GetProgramDependencies (empty) and Cancel. RunPlugin starts Python plugins: a
+// folder with PulumiPlugin.yaml (resource providers, e.g. on pulumi.provider.experimental) or
+// PulumiPolicy.yaml (policy packs). GeneratePackage writes Python SDKs with Pulumi's own code
+// generator, for `pulumi package gen-sdk` and `pulumi package add`; Link, for the latter, prints
+// how to install and import the SDK.
 //
 // What it does not support: installing dependencies, the `uv`/`poetry` toolchains, type checkers,
 // reporting the program's packages to the engine (so no third-party provider plugins), debuggers,
-// code generation, `pulumi new` prompts, policy packs and Python plugins (RunPlugin).
+// `pulumi new` prompts, program conversion (GenerateProgram, GenerateProject) and Pack.
 package main
 
 import (
