@@ -37,10 +37,25 @@ type host struct {
 	exec          string // path of pulumi-language-python-exec
 	engineAddress string
 	tracing       string
+	defaults      map[string]any // runtime options given as flags (see main)
 }
 
-func newHost(exec, engineAddress, tracing string) *host {
-	return &host{exec: exec, engineAddress: engineAddress, tracing: tracing}
+func newHost(exec, engineAddress, tracing string, defaults map[string]any) *host {
+	return &host{exec: exec, engineAddress: engineAddress, tracing: tracing, defaults: defaults}
+}
+
+// program reads a request's ProgramInfo; runtime options it lacks come from the host's flags.
+func (h *host) program(info *pulumirpc.ProgramInfo, pwd, entry string) program {
+	p := programOf(info, pwd, entry)
+	for option, value := range h.defaults {
+		if _, ok := p.options[option]; !ok {
+			if p.options == nil {
+				p.options = map[string]any{}
+			}
+			p.options[option] = value
+		}
+	}
+	return p
 }
 
 // GetPluginInfo reports the Pulumi version this host was built for (stamped by get-pulumi.sh).
@@ -68,7 +83,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if req.GetAttachDebugger() {
 		return nil, status.Error(codes.Unimplemented, "this minimal Python language host cannot attach a debugger")
 	}
-	prog := programOf(req.GetInfo(), req.GetPwd(), req.GetProgram()) //nolint:staticcheck // fallback only
+	prog := h.program(req.GetInfo(), req.GetPwd(), req.GetProgram()) //nolint:staticcheck // fallback only
 	py, env, err := interpreter(prog, os.Environ())
 	if err != nil {
 		return nil, err
@@ -173,7 +188,7 @@ func (h *host) InstallDependencies(
 
 // About reports the interpreter that Run would use and its version.
 func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
-	prog := programOf(req.GetInfo(), "", "")
+	prog := h.program(req.GetInfo(), "", "")
 	py, env, err := interpreter(prog, os.Environ())
 	if err != nil {
 		return nil, err

@@ -38,7 +38,7 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 		return status.Error(codes.Unimplemented, "this minimal Python language host cannot attach a debugger")
 	}
 	ctx := server.Context()
-	prog := programOf(req.GetInfo(), req.GetPwd(), req.GetProgram()) //nolint:staticcheck // fallback only
+	prog := h.program(req.GetInfo(), req.GetPwd(), req.GetProgram()) //nolint:staticcheck // fallback only
 	base := os.Environ()
 	if len(req.GetEnv()) > 0 {
 		base = withEnv(base, req.GetEnv()) // the engine sends the whole environment for the plugin
