@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
 
-from .harness import REPO_ROOT, PulumiCLIFactory
+from .harness import GET_PULUMI, REPO_ROOT, PulumiCLIFactory
 
 PULUMI_YAML = "name: toolchain\nruntime: python\n"
 
@@ -479,3 +481,104 @@ def test_yaml__python_plugin(tmp_path: Path, pulumi_cli_factory: PulumiCLIFactor
     cli.preview(expect_no_changes=True)
     cli.destroy()
     assert not out.exists()
+
+
+# --- scripts/get-pulumi.sh: an installed CLI instead of a build --------------------------------
+# These run a copy of the script in an empty checkout, with a PATH of a fake installation and the
+# system folders only: no Go there, so a build attempt stops at once with its message.
+
+PYTHON_PLUGINS = ("pulumi-language-python", "pulumi-resource-pulumi-python")
+
+
+def _fake_installation(
+    folder: Path, version: str, plugins: tuple[str, ...] = PYTHON_PLUGINS
+) -> Path:
+    """Write a `pulumi` that prints `version`, and stand-ins for the plugins beside it."""
+    folder.mkdir(parents=True)
+    files = {"pulumi": f'#!/bin/sh\n[ "$1" = version ] && echo {version}\n'}
+    files.update((name, "#!/bin/sh\nexit 1\n") for name in plugins)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+        (folder / name).chmod(0o755)
+    return folder
+
+
+def _get_pulumi(tmp_path: Path, installed: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run a copy of get-pulumi.sh from an empty checkout with `installed` first on PATH."""
+    script = tmp_path / "checkout" / "scripts" / "get-pulumi.sh"
+    script.parent.mkdir(parents=True)
+    shutil.copy(GET_PULUMI, script)
+    bash = shutil.which("bash")
+    assert bash is not None
+    return subprocess.run(
+        [bash, str(script)],
+        env={"PATH": f"{installed}:/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("version", ["v3.272.0", "v3.290.1", "v3.300.0-alpha.1+dirty"])
+def test_get_pulumi__installed_cli(tmp_path: Path, version: str) -> None:
+    installed = _fake_installation(tmp_path / "installed", version)
+
+    result = _get_pulumi(tmp_path, installed)
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"{installed}\n", "")
+    assert not (tmp_path / "checkout" / ".tools").exists()
+
+
+def test_get_pulumi__installed_cli_of_pulumi_version(tmp_path: Path) -> None:
+    installed = _fake_installation(tmp_path / "installed", "v3.280.0")
+
+    result = _get_pulumi(tmp_path, installed, PULUMI_VERSION="v3.280.0")
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"{installed}\n", "")
+
+
+@pytest.mark.parametrize(
+    ("version", "pulumi_version", "need"),
+    [
+        ("v3.271.9", None, "v3.272.0 or a later v3"),
+        ("v3.272.0-alpha.1", None, "v3.272.0 or a later v3"),
+        ("v4.0.0", None, "v3.272.0 or a later v3"),
+        ("v3.281.0", "v3.280.0", "v3.280.0"),
+    ],
+)
+def test_get_pulumi__unsupported_installed_cli(
+    tmp_path: Path, version: str, pulumi_version: str | None, need: str
+) -> None:
+    installed = _fake_installation(tmp_path / "installed", version)
+    env = {"PULUMI_VERSION": pulumi_version} if pulumi_version else {}
+
+    result = _get_pulumi(tmp_path, installed, **env)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"get-pulumi: not using {installed}/pulumi {version}: need {need}\n"
+        "get-pulumi: Go is needed to build the Pulumi CLI\n"
+    )
+
+
+def test_get_pulumi__installed_cli_without_python_host(tmp_path: Path) -> None:
+    installed = _fake_installation(
+        tmp_path / "installed", "v3.280.0", plugins=("pulumi-resource-pulumi-python",)
+    )
+
+    result = _get_pulumi(tmp_path, installed)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"get-pulumi: not using {installed}/pulumi: no pulumi-language-python beside it\n"
+        "get-pulumi: Go is needed to build the Pulumi CLI\n"
+    )
+
+
+def test_get_pulumi__other_checkouts_build(tmp_path: Path) -> None:
+    installed = _fake_installation(
+        tmp_path / "other" / ".tools" / "pulumi" / "v3.274.1" / "bin", "v3.274.1"
+    )
+
+    result = _get_pulumi(tmp_path, installed)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"get-pulumi: not using {installed}: another checkout's build\n"
+        "get-pulumi: Go is needed to build the Pulumi CLI\n"
+    )
