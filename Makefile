@@ -15,16 +15,25 @@ $(STAMP): pyproject.toml
 ## install: the virtualenv with the package, the emulator and the dev tools
 install: $(STAMP)
 
-## pulumi: the Pulumi CLI and Python plugins, built from Go modules once (.tools/)
+## pulumi: a Pulumi CLI with its Python plugins: an installed v3.272+ one, else built from Go modules once (.tools/)
 pulumi:
 	@bash scripts/get-pulumi.sh >/dev/null
 
-## lint: ruff (lint + format) and mypy --strict
-lint: install
+# actionlint, built from Go modules once; it runs shellcheck on `run:` steps when shellcheck is on PATH.
+ACTIONLINT_VERSION := v1.7.12
+ACTIONLINT := .tools/actionlint/$(ACTIONLINT_VERSION)/actionlint
+
+$(ACTIONLINT):
+	GOBIN=$(CURDIR)/$(@D) CGO_ENABLED=0 go install -trimpath -ldflags "-s -w" \
+		github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+
+## lint: ruff (lint + format), mypy --strict, gofmt + go vet of our language host, actionlint of examples/ci
+lint: install $(ACTIONLINT)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy aem_pulumi tests/e2e/harness.py benchmarks
 	cd tools/pulumi-language-python && test -z "$$(gofmt -l .)" && go vet ./...
+	$(ACTIONLINT) examples/ci/*.yml
 
 ## test: every test (lint, client, emulator, providers, components, real-CLI end to end)
 test: install pulumi lint

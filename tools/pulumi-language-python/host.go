@@ -28,18 +28,34 @@ const userActionableExit = 32
 // maxErrorOutput caps how much of the program's stderr goes back in a Run error.
 const maxErrorOutput = 8 << 10
 
-// host implements the parts of pulumirpc.LanguageRuntimeServer that preview, up, refresh, destroy
-// and about use; everything else answers Unimplemented.
+// host implements the parts of pulumirpc.LanguageRuntimeServer that preview, up, refresh, destroy,
+// about, Python plugins and SDK generation use (plugin.go, codegen.go); the rest answers
+// Unimplemented.
 type host struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
 
 	exec          string // path of pulumi-language-python-exec
 	engineAddress string
 	tracing       string
+	defaults      map[string]any // runtime options given as flags (see main)
 }
 
-func newHost(exec, engineAddress, tracing string) *host {
-	return &host{exec: exec, engineAddress: engineAddress, tracing: tracing}
+func newHost(exec, engineAddress, tracing string, defaults map[string]any) *host {
+	return &host{exec: exec, engineAddress: engineAddress, tracing: tracing, defaults: defaults}
+}
+
+// program reads a request's ProgramInfo; runtime options it lacks come from the host's flags.
+func (h *host) program(info *pulumirpc.ProgramInfo, pwd, entry string) program {
+	p := programOf(info, pwd, entry)
+	for option, value := range h.defaults {
+		if _, ok := p.options[option]; !ok {
+			if p.options == nil {
+				p.options = map[string]any{}
+			}
+			p.options[option] = value
+		}
+	}
+	return p
 }
 
 // GetPluginInfo reports the Pulumi version this host was built for (stamped by get-pulumi.sh).
@@ -67,8 +83,8 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if req.GetAttachDebugger() {
 		return nil, status.Error(codes.Unimplemented, "this minimal Python language host cannot attach a debugger")
 	}
-	prog := programOf(req.GetInfo(), req.GetPwd(), req.GetProgram()) //nolint:staticcheck // fallback only
-	py, env, err := interpreter(prog)
+	prog := h.program(req.GetInfo(), req.GetPwd(), req.GetProgram()) //nolint:staticcheck // fallback only
+	py, env, err := interpreter(prog, os.Environ())
 	if err != nil {
 		return nil, err
 	}
@@ -172,8 +188,8 @@ func (h *host) InstallDependencies(
 
 // About reports the interpreter that Run would use and its version.
 func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
-	prog := programOf(req.GetInfo(), "", "")
-	py, env, err := interpreter(prog)
+	prog := h.program(req.GetInfo(), "", "")
+	py, env, err := interpreter(prog, os.Environ())
 	if err != nil {
 		return nil, err
 	}

@@ -14,11 +14,15 @@
 // the project's `virtualenv` runtime option, else PULUMI_PYTHON_CMD, else python3 (then python).
 // It answers GetPluginInfo, GetRequiredPlugins and GetRequiredPackages (none: the dynamic
 // provider plugin `pulumi-python` is bundled with the CLI), Run, InstallDependencies (a no-op that
-// says so), About, GetProgramDependencies (empty) and Cancel.
+// says so), About, GetProgramDependencies (empty) and Cancel. RunPlugin starts Python plugins: a
+// folder with PulumiPlugin.yaml (resource providers, e.g. on pulumi.provider.experimental) or
+// PulumiPolicy.yaml (policy packs). GeneratePackage writes Python SDKs with Pulumi's own code
+// generator, for `pulumi package gen-sdk` and `pulumi package add`; Link, for the latter, prints
+// how to install and import the SDK.
 //
 // What it does not support: installing dependencies, the `uv`/`poetry` toolchains, type checkers,
 // reporting the program's packages to the engine (so no third-party provider plugins), debuggers,
-// code generation, `pulumi new` prompts, policy packs and Python plugins (RunPlugin).
+// `pulumi new` prompts, program conversion (GenerateProgram, GenerateProject) and Pack.
 package main
 
 import (
@@ -45,6 +49,14 @@ func main() {
 	// The engine passes `--logtostderr`, `-v=N` (registered by glog through the sdk's logging
 	// package) and `--tracing <endpoint>` before the engine address, which always comes last.
 	tracing := flag.String("tracing", "", "Zipkin-compatible tracing endpoint, passed to the program")
+	// Engines before about v3.2xx (such as the one inside the YAML language host) also pass each
+	// runtime option as `-<option>=<value>`, and `-root=<project dir>`: the flags Pulumi's own
+	// host defines. They are defaults for requests whose ProgramInfo lacks the option.
+	root := flag.String("root", "", "project root, against which a relative -virtualenv is resolved")
+	defaults := map[string]*string{}
+	for _, option := range []string{"virtualenv", "toolchain", "typechecker"} {
+		defaults[option] = flag.String(option, "", "the `"+option+"` runtime option, if the request has none")
+	}
 	flag.Parse()
 	logging.InitLogging(false, 0, false)
 
@@ -77,7 +89,8 @@ func main() {
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Cancel: stop,
 		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, newHost(exec, engineAddress, *tracing))
+			pulumirpc.RegisterLanguageRuntimeServer(srv,
+				newHost(exec, engineAddress, *tracing, optionDefaults(defaults, *root)))
 			return nil
 		},
 		Options: rpcutil.OpenTracingServerInterceptorOptions(nil),
@@ -92,4 +105,19 @@ func main() {
 	if err := <-handle.Done; err != nil {
 		cmdutil.Exit(fmt.Errorf("language host RPC stopped serving: %w", err))
 	}
+}
+
+// optionDefaults keeps the runtime options given as flags, with a relative virtualenv made
+// absolute against root.
+func optionDefaults(flags map[string]*string, root string) map[string]any {
+	options := map[string]any{}
+	for option, value := range flags {
+		if *value != "" {
+			options[option] = *value
+		}
+	}
+	if venv, ok := options["virtualenv"].(string); ok && root != "" && !filepath.IsAbs(venv) {
+		options["virtualenv"] = filepath.Join(root, venv)
+	}
+	return options
 }

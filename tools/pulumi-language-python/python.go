@@ -43,9 +43,10 @@ func programOf(info *pulumirpc.ProgramInfo, pwd, entry string) program {
 	return p
 }
 
-// interpreter picks the Python that runs the program, with the environment to run it in: the
-// `virtualenv` option (relative to Pulumi.yaml), else PULUMI_PYTHON_CMD, else python3 or python.
-func interpreter(p program) (string, []string, error) {
+// interpreter picks the Python that runs the program, with the environment to run it in (base
+// plus what activating the virtualenv does): the `virtualenv` option (relative to Pulumi.yaml),
+// else PULUMI_PYTHON_CMD, else python3 or python.
+func interpreter(p program, base []string) (string, []string, error) {
 	if tc, _ := p.options["toolchain"].(string); tc != "" && tc != "pip" {
 		return "", nil, fmt.Errorf("runtime option toolchain: %q is not supported by this minimal "+
 			"language host; use `virtualenv:` or PULUMI_PYTHON_CMD (docs/pulumi-cli.md)", tc)
@@ -61,22 +62,22 @@ func interpreter(p program) (string, []string, error) {
 				venv, py, venv)
 		}
 		// What activating the virtualenv would do.
-		env := withEnv(os.Environ(), []string{
+		env := withEnv(base, []string{
 			"VIRTUAL_ENV=" + venv,
-			"PATH=" + filepath.Join(venv, "bin") + string(os.PathListSeparator) + os.Getenv("PATH"),
+			"PATH=" + filepath.Join(venv, "bin") + string(os.PathListSeparator) + envValue(base, "PATH"),
 		})
 		return py, withoutEnv(env, "PYTHONHOME"), nil
 	}
-	if cmd := os.Getenv("PULUMI_PYTHON_CMD"); cmd != "" {
+	if cmd := envValue(base, "PULUMI_PYTHON_CMD"); cmd != "" {
 		py, err := exec.LookPath(cmd)
 		if err != nil {
 			return "", nil, fmt.Errorf("PULUMI_PYTHON_CMD=%q: %w", cmd, err)
 		}
-		return py, os.Environ(), nil
+		return py, base, nil
 	}
 	for _, name := range []string{"python3", "python"} {
 		if py, err := exec.LookPath(name); err == nil {
-			return py, os.Environ(), nil
+			return py, base, nil
 		}
 	}
 	return "", nil, fmt.Errorf("no python3 or python on PATH; set PULUMI_PYTHON_CMD or the " +
@@ -90,6 +91,17 @@ func withEnv(env, set []string) []string {
 		env = append(withoutEnv(env, key), kv)
 	}
 	return env
+}
+
+// envValue returns the value of key in env, or "" (the last entry wins, as in os/exec).
+func envValue(env []string, key string) string {
+	value := ""
+	for _, kv := range env {
+		if k, v, _ := strings.Cut(kv, "="); k == key {
+			value = v
+		}
+	}
+	return value
 }
 
 // withoutEnv returns env without the entries for key.
