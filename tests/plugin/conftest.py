@@ -71,7 +71,7 @@ def start_plugin(env: Mapping[str, str] | None = None) -> Plugin:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={"PATH": "/usr/bin:/bin", **(env or {})},
+        env={"PATH": "/usr/bin:/bin", "AEM_POLL_INTERVAL": "0.05", **(env or {})},
     )
     assert process.stdout is not None
     port = int(process.stdout.readline().strip())
