@@ -179,7 +179,7 @@ def test_create__identical_rule_exists_is_not_taken_over(
     set_outside(api, LDAP, ("smtp.example.com", 465, 30465))
     emulator.clear_requests()
 
-    with pytest.raises(ProviderError, match="already exists .* and this stack did not create it"):
+    with pytest.raises(ProviderError, match=r"already exists .* and this stack did not create it"):
         create(provider)
 
     assert puts(emulator) == []
