@@ -15,6 +15,7 @@ _EXPORTS = {
     "PortForward": "aem_pulumi.dynamic.port_forward",
     "EnvironmentSecret": "aem_pulumi.dynamic.variables",
     "EnvironmentVariable": "aem_pulumi.dynamic.variables",
+    "EnvironmentVariables": "aem_pulumi.dynamic.environment_variables",
     "MailService": "aem_pulumi.components.mail",
 }
 

@@ -7,6 +7,7 @@ from typing import Any
 from aem_pulumi.core.advanced_networking import ADVANCED_NETWORKING
 from aem_pulumi.core.declaration import Declaration
 from aem_pulumi.core.environment_advanced_networking import ENVIRONMENT_ADVANCED_NETWORKING
+from aem_pulumi.core.environment_variables import ENVIRONMENT_VARIABLES
 from aem_pulumi.core.port_forward import PORT_FORWARD
 from aem_pulumi.core.variables import ENVIRONMENT_SECRET, ENVIRONMENT_VARIABLE
 
@@ -19,6 +20,7 @@ def declarations() -> list[Declaration[Any]]:
         PORT_FORWARD,
         ENVIRONMENT_SECRET,
         ENVIRONMENT_VARIABLE,
+        ENVIRONMENT_VARIABLES,
     ]
 
 

@@ -20,7 +20,7 @@ from aem_pulumi.core.errors import InvalidInputs
 from aem_pulumi.core.inputs import REPLACES, SECRET, Inputs, Timeouts
 from aem_pulumi.core.ownership import CLAIMS, Identity, describe
 from aem_pulumi.core.progress import report
-from aem_pulumi.core.writer.variables import VARIABLES, VariableChange, live
+from aem_pulumi.core.writer.variables import VARIABLES, Item, VariableChange, live
 from aem_pulumi.core.writer.writer import writer_for
 from aem_pulumi.models.variables import (
     NAME_MAX,
@@ -67,23 +67,12 @@ class VariableInputs(Inputs):
     @field_validator("name")
     @classmethod
     def _valid_name(cls, name: str) -> str:
-        if not NAME_MIN <= len(name) <= NAME_MAX:
-            raise ValueError(f"must be {NAME_MIN} to {NAME_MAX} characters long")
-        if name[0].isdigit() or not set(name) <= _NAME_CHARS:
-            raise ValueError(
-                "must match [a-zA-Z_][a-zA-Z_0-9]*: letters, digits and underscores, "
-                "not starting with a digit"
-            )
-        return _not_reserved(name)
+        return check_name(name)
 
     @field_validator("value")
     @classmethod
     def _valid_value(cls, value: str) -> str:
-        if not value:
-            raise ValueError("must not be empty (an empty value deletes the variable)")
-        if len(value) > VALUE_MAX:
-            raise ValueError(f"must be at most {VALUE_MAX} characters long")
-        return value
+        return check_value(value)
 
 
 class SecretInputs(VariableInputs):
@@ -95,9 +84,36 @@ class SecretInputs(VariableInputs):
     @field_validator("value")
     @classmethod
     def _short_secret(cls, value: str) -> str:
-        if len(value) > SECRET_VALUE_MAX:
-            raise ValueError(f"a secret must be fewer than {SECRET_VALUE_MAX + 1} characters long")
-        return value
+        return check_secret_value(value)
+
+
+def check_name(name: str) -> str:
+    """A variable name Cloud Manager accepts and AEM reads (behaviour page)."""
+    if not NAME_MIN <= len(name) <= NAME_MAX:
+        raise ValueError(f"must be {NAME_MIN} to {NAME_MAX} characters long")
+    if name[0].isdigit() or not set(name) <= _NAME_CHARS:
+        raise ValueError(
+            "must match [a-zA-Z_][a-zA-Z_0-9]*: letters, digits and underscores, "
+            "not starting with a digit"
+        )
+    return _not_reserved(name)
+
+
+def check_value(value: str) -> str:
+    """A value: not empty (an empty value deletes), at most 2048 characters."""
+    if not value:
+        raise ValueError("must not be empty (an empty value deletes the variable)")
+    if len(value) > VALUE_MAX:
+        raise ValueError(f"must be at most {VALUE_MAX} characters long")
+    return value
+
+
+def check_secret_value(value: str) -> str:
+    """A secret's value: fewer than 500 characters too."""
+    check_value(value)
+    if len(value) > SECRET_VALUE_MAX:
+        raise ValueError(f"a secret must be fewer than {SECRET_VALUE_MAX + 1} characters long")
+    return value
 
 
 def _not_reserved(name: str) -> str:
@@ -239,10 +255,7 @@ class VariableOperations:
         adopt: bool = False,
     ) -> str | None:
         deadline = ctx.deadline(op, timeouts, DEFAULTS)
-        change = VariableChange(
-            ctx.who,
-            deadline,
-            target.environment_id,
+        item = Item(
             target.name,
             target.service,
             self.variable_type,
@@ -250,8 +263,9 @@ class VariableOperations:
             creating=op == "create",
             adopt=adopt,
         )
+        change = VariableChange(ctx.who, deadline, target.environment_id, (item,))
         writer_for(VARIABLES, ctx.client, target.program_id, target.environment_id).submit(change)
-        return change.status
+        return change.statuses.get(item.key)
 
     def _outputs(self, inputs: Mapping[str, Any], status: str | None) -> dict[str, Any]:
         return {

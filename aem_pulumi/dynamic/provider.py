@@ -42,6 +42,7 @@ FORCE_DELETE_ENV = "AEM_FORCE_DELETE"
 CORE_MODULES = (
     "advanced_networking",
     "environment_advanced_networking",
+    "environment_variables",
     "port_forward",
     "variables",
 )

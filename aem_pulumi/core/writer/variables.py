@@ -40,13 +40,10 @@ class VariablesState:
     updates: Mapping[Key, VariableUpdate] = field(default_factory=dict)
 
 
-@dataclass
-class VariableChange:
-    """Set (or, with an empty value, delete) one variable; `status` is its outcome."""
+@dataclass(frozen=True)
+class Item:
+    """Set (or, with an empty value, delete) one variable."""
 
-    who: str
-    deadline: Deadline
-    environment_id: str
     name: str
     service: str | None
     type: VariableType
@@ -54,7 +51,6 @@ class VariableChange:
     creating: bool = False
     adopt: bool = False
     """With `creating`: an existing variable may be taken over (this stack's, or adopt=True)."""
-    status: str | None = None
 
     @property
     def key(self) -> Key:
@@ -69,10 +65,41 @@ class VariableChange:
     def deletes(self) -> bool:
         return not self.value
 
+
+@dataclass(frozen=True)
+class Prune:
+    """Delete every other variable of `service` (an authoritative set), except those in `keep`."""
+
+    service: str | None
+    keep: frozenset[Key]
+
+
+@dataclass
+class VariableChange:
+    """One resource's variables for one PATCH; `statuses` are their outcomes."""
+
+    who: str
+    deadline: Deadline
+    environment_id: str
+    items: tuple[Item, ...]
+    prune: Prune | None = None
+    statuses: dict[Key, str] = field(default_factory=dict)
+
     @property
     def removes(self) -> bool:
-        """A deletion is already done when the environment is gone."""
-        return self.deletes
+        """Only deletions: already done when the environment is gone."""
+        return self.prune is None and all(i.deletes for i in self.items)
+
+    def pruned(self, state: VariablesState) -> tuple[Item, ...]:
+        """The deletions `prune` adds to this change on `state`."""
+        if self.prune is None:
+            return ()
+        own = {i.key for i in self.items} | self.prune.keep
+        return tuple(
+            Item(v.name, v.service, v.type)
+            for key, v in state.live.items()
+            if (v.service or None) == self.prune.service and key not in own
+        )
 
 
 class _Variables:
@@ -89,30 +116,10 @@ class _Variables:
         return VariablesState(live(client.list_variables(program_id, environment_id)))
 
     def apply(self, change: VariableChange, state: VariablesState) -> VariablesState:
-        """Later change wins per (name, service); deleting a missing variable changes nothing."""
-        existing = state.live.get(change.key)
-        if not change.deletes and existing is not None and existing.type != change.type:
-            raise OwnershipError(_type_clash(change, existing))
-        if change.creating and existing is not None and not change.adopt:
-            raise OwnershipError(
-                f"{change.who}: {change.label} already exists in environment "
-                f"{change.environment_id} and this stack did not create it; set adopt=True to "
-                "take it over (its value becomes the input's), or choose another name"
-            )
-        known = dict(state.live)
-        updates = dict(state.updates)
-        if change.deletes:
-            if existing is None:
-                return state
-            known.pop(change.key)
-            kind = existing.type  # a secret must be deleted with its type
-        else:
-            known[change.key] = Variable(name=change.name, type=change.type, service=change.service)
-            kind = change.type
-        updates[change.key] = VariableUpdate(
-            name=change.name, value=change.value, type=kind, service=change.service
-        )
-        return replace(state, live=known, updates=updates)
+        """Each item in turn (a later one wins per name and service), then the prune."""
+        for item in (*change.items, *change.pruned(state)):
+            state = _apply_item(change, item, state)
+        return state
 
     def request(
         self,
@@ -130,34 +137,69 @@ class _Variables:
     def outcome(
         self, change: VariableChange, wanted: VariablesState, found: VariablesState
     ) -> ProviderError | None:
-        variable = found.live.get(change.key)
-        where = f"environment {change.environment_id}"
-        if variable is not None and variable.status in FAILED:
-            action = "delete" if change.deletes else "set"
-            return OperationFailed(
-                f"{change.who}: Cloud Manager failed to {action} {change.label} in {where} "
-                f"(status '{variable.status}'); see the environment's activity in Cloud Manager, "
-                "then try again"
-            )
-        if not change.deletes and variable is None:
-            return OperationFailed(
-                f"{change.who}: {change.label} is missing from {where} after the update; "
-                "run `pulumi up` again"
-            )
-        if change.deletes and variable is not None and variable.status != "deleting":
-            return OperationFailed(
-                f"{change.who}: {change.label} is still in {where} after its deletion "
-                f"(status '{variable.status}'); run `pulumi destroy` again"
-            )
-        change.status = variable.status if variable is not None else "deleted"
+        for item in change.items:
+            error = _item_outcome(change, item, found)
+            if error is not None:
+                return error
         return None
 
 
-def _type_clash(change: VariableChange, existing: Variable) -> str:
+def _apply_item(change: VariableChange, item: Item, state: VariablesState) -> VariablesState:
+    """The state after one item; deleting a missing variable changes nothing."""
+    existing = state.live.get(item.key)
+    if not item.deletes and existing is not None and existing.type != item.type:
+        raise OwnershipError(_type_clash(change, item, existing))
+    if item.creating and existing is not None and not item.adopt:
+        raise OwnershipError(
+            f"{change.who}: {item.label} already exists in environment "
+            f"{change.environment_id} and this stack did not create it; set adopt=True to "
+            "take it over (its value becomes the input's), or choose another name"
+        )
+    known = dict(state.live)
+    if item.deletes:
+        if existing is None:
+            return state
+        known.pop(item.key)
+        kind = existing.type  # a secret must be deleted with its type
+    else:
+        known[item.key] = Variable(name=item.name, type=item.type, service=item.service)
+        kind = item.type
+    update = VariableUpdate(name=item.name, value=item.value, type=kind, service=item.service)
+    return replace(state, live=known, updates={**state.updates, item.key: update})
+
+
+def _item_outcome(
+    change: VariableChange, item: Item, found: VariablesState
+) -> ProviderError | None:
+    """One item's own result, read from the environment's variables after the write."""
+    variable = found.live.get(item.key)
+    where = f"environment {change.environment_id}"
+    if variable is not None and variable.status in FAILED:
+        action = "delete" if item.deletes else "set"
+        return OperationFailed(
+            f"{change.who}: Cloud Manager failed to {action} {item.label} in {where} "
+            f"(status '{variable.status}'); see the environment's activity in Cloud Manager, "
+            "then try again"
+        )
+    if not item.deletes and variable is None:
+        return OperationFailed(
+            f"{change.who}: {item.label} is missing from {where} after the update; "
+            "run `pulumi up` again"
+        )
+    if item.deletes and variable is not None and variable.status != "deleting":
+        return OperationFailed(
+            f"{change.who}: {item.label} is still in {where} after its deletion "
+            f"(status '{variable.status}'); run `pulumi destroy` again"
+        )
+    change.statuses[item.key] = (variable.status or "ready") if variable is not None else "deleted"
+    return None
+
+
+def _type_clash(change: VariableChange, item: Item, existing: Variable) -> str:
     return (
-        f"{change.who}: {change.label} exists as a {existing.type} variable in environment "
+        f"{change.who}: {item.label} exists as a {existing.type} variable in environment "
         f"{change.environment_id}; Cloud Manager cannot change a variable's type to "
-        f"{change.type}: delete it first (in Cloud Manager, or remove the resource that manages "
+        f"{item.type}: delete it first (in Cloud Manager, or remove the resource that manages "
         "it and run `pulumi up`), or choose another name"
     )
 
