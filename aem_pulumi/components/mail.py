@@ -10,6 +10,8 @@ from typing import Any
 import pulumi
 
 from aem_pulumi.core.writer.networking import default_port_orig
+from aem_pulumi.dynamic.environment_advanced_networking import EnvironmentAdvancedNetworking
+from aem_pulumi.dynamic.environment_variables import EnvironmentVariables
 from aem_pulumi.dynamic.port_forward import PortForward
 from aem_pulumi.dynamic.variables import EnvironmentSecret, EnvironmentVariable
 
@@ -85,11 +87,12 @@ class MailService(pulumi.ComponentResource):
     osgi_config_path: pulumi.Output[str]
     port_orig: pulumi.Output[int]
     port_forward: PortForward
-    """The SMTP port forward (child)."""
+    """The SMTP port forward (child; absent with `networking`)."""
     username_resource: EnvironmentVariable | EnvironmentSecret
-    """The username variable, or secret with `username_secret=True` (child)."""
+    """The username variable, or secret with `username_secret=True` (child; absent with
+    `variables`)."""
     password_secret: EnvironmentSecret
-    """The password secret (child)."""
+    """The password secret (child; absent with `variables`)."""
 
     def __init__(
         self,
@@ -110,42 +113,59 @@ class MailService(pulumi.ComponentResource):
         app_name: pulumi.Input[str],
         run_mode: str | None = None,
         adopt: bool = False,
+        networking: EnvironmentAdvancedNetworking | None = None,
+        variables: EnvironmentVariables | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """The children by default; with `networking` (an `EnvironmentAdvancedNetworking` with a
+        `port_forwards` list) the rule joins that list, and with `variables` (an
+        `EnvironmentVariables` of the environment) the username and password join that set, so
+        a whole environment costs one networking and one variables update."""
         super().__init__("aem:index:MailService", resource_name, None, opts)
         _check_run_mode(run_mode)
         port_orig = _port_orig(smtp_port, port_orig)
         # Children wait for what the component waits for (e.g. EnvironmentAdvancedNetworking).
         child = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
-        self.port_forward = PortForward(
-            f"{resource_name}-smtp",
-            program_id=program_id,
-            environment_id=environment_id,
-            host=smtp_host,
-            port_dest=smtp_port,
-            port_orig=port_orig,
-            adopt=adopt,
-            opts=child,
-        )
-        user_class = EnvironmentSecret if username_secret else EnvironmentVariable
-        self.username_resource = user_class(
-            f"{resource_name}-username",
-            program_id=program_id,
-            environment_id=environment_id,
-            name=username_variable,
-            value=username,
-            adopt=adopt,
-            opts=child,
-        )
-        self.password_secret = EnvironmentSecret(
-            f"{resource_name}-password",
-            program_id=program_id,
-            environment_id=environment_id,
-            name=password_variable,
-            value=pulumi.Output.secret(password),
-            adopt=adopt,
-            opts=child,
-        )
+        if networking is None:
+            self.port_forward = PortForward(
+                f"{resource_name}-smtp",
+                program_id=program_id,
+                environment_id=environment_id,
+                host=smtp_host,
+                port_dest=smtp_port,
+                port_orig=port_orig,
+                adopt=adopt,
+                opts=child,
+            )
+        else:  # one rule more in the environment's list: no write of its own (issue 13)
+            networking.add_port_forward(
+                {"host": smtp_host, "port_dest": smtp_port, "port_orig": port_orig}
+            )
+        password_value = pulumi.Output.secret(password)
+        if variables is None:
+            user_class = EnvironmentSecret if username_secret else EnvironmentVariable
+            self.username_resource = user_class(
+                f"{resource_name}-username",
+                program_id=program_id,
+                environment_id=environment_id,
+                name=username_variable,
+                value=username,
+                adopt=adopt,
+                opts=child,
+            )
+            self.password_secret = EnvironmentSecret(
+                f"{resource_name}-password",
+                program_id=program_id,
+                environment_id=environment_id,
+                name=password_variable,
+                value=password_value,
+                adopt=adopt,
+                opts=child,
+            )
+        else:  # two variables more in the environment's set: no write of their own (issue 13)
+            add_user = variables.add_secret if username_secret else variables.add_variable
+            add_user(username_variable, username)
+            variables.add_secret(password_variable, password_value)
         # From the component's own inputs, not the child's outputs: known at preview, and under
         # the unit-test mocks of Pulumi's testing guide (issue 10).
         self.port_orig = pulumi.Output.from_input(port_orig)

@@ -10,7 +10,7 @@ import pulumi.dynamic
 
 from aem_pulumi.core.environment_advanced_networking import ENVIRONMENT_ADVANCED_NETWORKING
 from aem_pulumi.dynamic.provider import DynamicProvider
-from aem_pulumi.dynamic.resource import resource_props
+from aem_pulumi.dynamic.resource import Additions, resource_props
 
 
 class EnvironmentAdvancedNetworkingProvider(DynamicProvider):
@@ -45,11 +45,13 @@ class EnvironmentAdvancedNetworking(
         timeouts: pulumi.Input[Mapping[str, str]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        self._listed = port_forwards is not None
+        self._added_rules = Additions(f"EnvironmentAdvancedNetworking '{resource_name}'")
         inputs = {
             "program_id": program_id,
             "environment_id": environment_id,
             "non_proxy_hosts": non_proxy_hosts,
-            "port_forwards": port_forwards,
+            "port_forwards": self._added_rules.merged_list(port_forwards) if self._listed else None,
             "adopt": adopt,
             "timeouts": timeouts,
         }
@@ -59,3 +61,13 @@ class EnvironmentAdvancedNetworking(
             resource_props(resource_name, inputs, opts=opts),
             opts,
         )
+
+    def add_port_forward(self, rule: Mapping[str, Any]) -> None:
+        """Add a rule (`{"host", "port_dest", "port_orig"}`) to `port_forwards`, during the
+        program's body; only when the resource lists its rules (it then owns the whole list)."""
+        if not self._listed:
+            raise ValueError(
+                "add_port_forward needs an EnvironmentAdvancedNetworking with a port_forwards "
+                "list (use port_forwards=[] for none of its own)"
+            )
+        self._added_rules.add(str(rule.get("port_orig")), rule)

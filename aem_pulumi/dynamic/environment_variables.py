@@ -9,7 +9,7 @@ import pulumi.dynamic
 
 from aem_pulumi.core.environment_variables import ENVIRONMENT_VARIABLES
 from aem_pulumi.dynamic.provider import DynamicProvider
-from aem_pulumi.dynamic.resource import resource_props, with_secret_outputs
+from aem_pulumi.dynamic.resource import Additions, resource_props, with_secret_outputs
 
 
 class EnvironmentVariablesProvider(DynamicProvider):
@@ -53,11 +53,14 @@ class EnvironmentVariables(pulumi.dynamic.Resource, module="aem", name="Environm
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        self._added_variables = Additions(f"EnvironmentVariables '{resource_name}'")
+        self._added_secrets = Additions(f"EnvironmentVariables '{resource_name}'")
+        secret_map = self._added_secrets.merged_map(secrets)
         inputs = {
             "program_id": program_id,
             "environment_id": environment_id,
-            "variables": variables,
-            "secrets": pulumi.Output.secret(secrets) if secrets is not None else None,
+            "variables": self._added_variables.merged_map(variables),
+            "secrets": pulumi.Output.secret(secret_map),
             "service": service,
             "authoritative": authoritative,
             "adopt": adopt,
@@ -69,3 +72,11 @@ class EnvironmentVariables(pulumi.dynamic.Resource, module="aem", name="Environm
             resource_props(resource_name, inputs, ENVIRONMENT_VARIABLES.output_names(), opts),
             with_secret_outputs(opts, ENVIRONMENT_VARIABLES.secret_properties()),
         )
+
+    def add_variable(self, name: str, value: pulumi.Input[str]) -> None:
+        """Add a `string` variable to the set, during the program's body."""
+        self._added_variables.add(name, value)
+
+    def add_secret(self, name: str, value: pulumi.Input[str]) -> None:
+        """Add a `secretString` variable to the set, during the program's body."""
+        self._added_secrets.add(name, pulumi.Output.secret(value))

@@ -206,3 +206,44 @@ def test_pickled_provider__small_secret_free_and_loadable(
 _LOAD = (
     "import base64, sys, dill; print(type(dill.loads(base64.b64decode(sys.stdin.read()))).__name__)"
 )
+
+
+NETWORKING = "pulumi-python:dynamic/aem:EnvironmentAdvancedNetworking"
+VARIABLES = "pulumi-python:dynamic/aem:EnvironmentVariables"
+
+
+@pulumi.runtime.test
+def test_mail_service__through_the_bulk_resources(mocks: Mocks) -> Any:
+    from aem_pulumi import EnvironmentAdvancedNetworking, EnvironmentVariables
+
+    networking = EnvironmentAdvancedNetworking(
+        "networking", program_id="10001", environment_id="20001", port_forwards=[]
+    )
+    variables = EnvironmentVariables(
+        "variables", program_id="10001", environment_id="20001", variables={"OTHER": "x"}
+    )
+    mail = _mail("bulk", networking=networking, variables=variables)
+
+    def check(_: Any) -> None:
+        kinds = [a.typ for a in mocks.created]
+        assert PORT_FORWARD not in kinds and SECRET not in kinds and VARIABLE not in kinds
+        (rules,) = [a.inputs["port_forwards"] for a in mocks.created if a.typ == NETWORKING]
+        assert rules == [{"host": "smtp.mymail.com", "port_dest": 465, "port_orig": 30465}]
+        (bulk,) = [a.inputs for a in mocks.created if a.typ == VARIABLES]
+        assert bulk["variables"] == {"OTHER": "x", "EMAIL_USERNAME": "myApiKey"}
+        secrets = bulk["secrets"]
+        assert secrets[SECRET_SIG]  # sent as a secret
+        assert secrets["value"] == {"EMAIL_PASSWORD": "password123"}
+
+    return pulumi.Output.all(networking.urn, variables.urn, mail.port_orig).apply(check)
+
+
+def test_mail_service__networking_without_a_list_is_refused(mocks: Mocks) -> None:
+    from aem_pulumi import EnvironmentAdvancedNetworking
+
+    networking = EnvironmentAdvancedNetworking("n", program_id="10001", environment_id="20001")
+
+    with pytest.raises(
+        ValueError, match="needs an EnvironmentAdvancedNetworking with a port_forwards list"
+    ):
+        _mail("bulk", networking=networking)
