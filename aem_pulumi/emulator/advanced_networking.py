@@ -6,30 +6,24 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from aem_pulumi.emulator.app import (
-    bad_request,
-    current,
-    hal_list,
-    json_response,
-    link,
-    read_body,
-    start_operation,
-)
+from aem_pulumi.emulator.context import current, start_operation
 from aem_pulumi.emulator.environments import (
     ensure_writable,
     environment_body,
     environment_path,
     find_environment,
 )
+from aem_pulumi.emulator.errors import bad_request
+from aem_pulumi.emulator.lifecycles import infrastructure_status
 from aem_pulumi.emulator.network import program_infrastructures
-from aem_pulumi.emulator.store import (
+from aem_pulumi.emulator.records import (
     READY,
     EnvironmentRecord,
     InfrastructureRecord,
     NetworkingRecord,
     State,
-    infrastructure_status,
 )
+from aem_pulumi.emulator.wire import hal_list, json_response, link, read_body
 from aem_pulumi.models.advanced_networking import (
     AdvancedNetworkingConfiguration,
     AdvancedNetworkingUpdate,

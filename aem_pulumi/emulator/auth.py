@@ -7,8 +7,10 @@ import secrets
 
 from flask import Blueprint, Response, request
 
-from aem_pulumi.emulator.app import ApiError, current, json_response
-from aem_pulumi.emulator.store import State, TokenRecord
+from aem_pulumi.emulator.context import current
+from aem_pulumi.emulator.errors import ApiError
+from aem_pulumi.emulator.records import State, TokenRecord
+from aem_pulumi.emulator.wire import json_response
 
 CLIENT_ID = "aem-emulator-client"
 CLIENT_SECRET = "aem-emulator-secret"  # the emulator's published demo secret, not a real one

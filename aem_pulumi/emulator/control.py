@@ -10,17 +10,13 @@ from typing import Any, Literal
 from flask import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from aem_pulumi.emulator.app import (
-    bad_request,
-    current,
-    json_response,
-    read_body,
-    validation_failed,
-)
+from aem_pulumi.emulator.context import current
 from aem_pulumi.emulator.environments import environment_body, find_environment
+from aem_pulumi.emulator.errors import bad_request, validation_failed
 from aem_pulumi.emulator.faults import FaultSpec
 from aem_pulumi.emulator.programs import find_program
-from aem_pulumi.emulator.store import EnvironmentRecord, ProgramRecord
+from aem_pulumi.emulator.records import EnvironmentRecord, ProgramRecord
+from aem_pulumi.emulator.wire import json_response, read_body
 
 EnvironmentStatus = Literal[
     "creating",

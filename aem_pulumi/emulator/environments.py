@@ -6,16 +6,12 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from aem_pulumi.emulator.app import (
-    bad_request,
-    current,
-    hal_list,
-    json_response,
-    link,
-    not_found,
-)
+from aem_pulumi.emulator.context import current
+from aem_pulumi.emulator.errors import bad_request, not_found
+from aem_pulumi.emulator.lifecycles import environment_status
 from aem_pulumi.emulator.programs import find_program, program_path
-from aem_pulumi.emulator.store import FAILED, READY, EnvironmentRecord, State, environment_status
+from aem_pulumi.emulator.records import FAILED, READY, EnvironmentRecord, State
+from aem_pulumi.emulator.wire import hal_list, json_response, link
 from aem_pulumi.models.base import REL
 from aem_pulumi.models.environments import Environment
 

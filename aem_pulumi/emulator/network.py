@@ -8,27 +8,19 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from aem_pulumi.emulator.app import (
-    bad_request,
-    current,
-    hal_list,
-    json_response,
-    link,
-    not_found,
-    read_body,
-    start_operation,
-)
+from aem_pulumi.emulator.context import current, start_operation
+from aem_pulumi.emulator.errors import bad_request, not_found
+from aem_pulumi.emulator.lifecycles import INFRASTRUCTURE_PENDING, infrastructure_status
 from aem_pulumi.emulator.programs import find_program, program_path
-from aem_pulumi.emulator.store import (
+from aem_pulumi.emulator.records import (
     CREATING,
-    INFRASTRUCTURE_PENDING,
     EnvironmentRecord,
     InfrastructureRecord,
     ProgramRecord,
     State,
-    Transaction,
-    infrastructure_status,
 )
+from aem_pulumi.emulator.store import Transaction
+from aem_pulumi.emulator.wire import hal_list, json_response, link, read_body
 from aem_pulumi.models.base import REL
 from aem_pulumi.models.errors import ErrorDetails
 from aem_pulumi.models.network import DELETED, NetworkInfrastructure, VpnConnection

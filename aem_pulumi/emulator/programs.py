@@ -6,9 +6,11 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from aem_pulumi.emulator.app import current, hal_list, json_response, link, not_found
 from aem_pulumi.emulator.auth import ORG_ID
-from aem_pulumi.emulator.store import ProgramRecord, State
+from aem_pulumi.emulator.context import current
+from aem_pulumi.emulator.errors import not_found
+from aem_pulumi.emulator.records import ProgramRecord, State
+from aem_pulumi.emulator.wire import hal_list, json_response, link
 from aem_pulumi.models.base import REL
 from aem_pulumi.models.programs import Program, ProgramCapabilities, Region
 

@@ -7,24 +7,18 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from aem_pulumi.emulator.app import (
-    bad_request,
-    current,
-    hal_list,
-    json_response,
-    link,
-    read_body,
-    start_operation,
-)
+from aem_pulumi.emulator.context import current, start_operation
 from aem_pulumi.emulator.environments import ensure_writable, environment_path, find_environment
+from aem_pulumi.emulator.errors import bad_request
 from aem_pulumi.emulator.programs import program_path
-from aem_pulumi.emulator.store import (
+from aem_pulumi.emulator.records import (
     CREATING,
     DELETING,
     UPDATING,
     EnvironmentRecord,
     VariableRecord,
 )
+from aem_pulumi.emulator.wire import hal_list, json_response, link, read_body
 from aem_pulumi.models.base import REL
 from aem_pulumi.models.variables import (
     MAX_VARIABLES,

@@ -22,7 +22,7 @@ import pytest
 import requests
 
 from aem_pulumi.client import ClientSettings, CloudManagerClient
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.timings import Timings
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
 from aem_pulumi.models.variables import VariableUpdate

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 from tests.payloads import vpn_body  # re-exported for the emulator tests
 
 PROGRAM_ID, DEV, STAGE, PROD = "10001", "20001", "20002", "20003"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.server import EmulatorServer
 from aem_pulumi.emulator.timings import Timings
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.server import EmulatorServer
 
 from .conftest import PROGRAM, Api, poll, token_for

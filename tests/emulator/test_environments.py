@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 
 from .conftest import DEV, PROD, PROGRAM, REL, Api, environment, error
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 
 from .conftest import (
     DEV,

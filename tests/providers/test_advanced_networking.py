@@ -12,7 +12,7 @@ import pulumi
 import pytest
 
 from aem_pulumi.client import CloudManagerClient
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
 from aem_pulumi.models.network import NetworkInfrastructure
 from aem_pulumi.providers import base

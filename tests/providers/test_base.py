@@ -10,7 +10,7 @@ from pulumi.dynamic.config import Config
 from pulumi.runtime import rpc
 
 from aem_pulumi.client import ConfigurationError
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.providers import base
 from aem_pulumi.providers.port_forward import PortForwardProvider
 

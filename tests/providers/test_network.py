@@ -10,8 +10,8 @@ import pytest
 from pulumi.runtime import rpc
 
 from aem_pulumi.client import CloudManagerClient, NotFoundError
-from aem_pulumi.client.emulator import EmulatorControl
 from aem_pulumi.client.settings import ENV_NAMES
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate
 from aem_pulumi.models.network import NetworkInfrastructure
 from aem_pulumi.providers import base
