@@ -25,7 +25,8 @@ from aem_pulumi.emulator.timings import Timings
 
 from .conftest import DEV, INFRASTRUCTURES, PROGRAM, Api, environment, infrastructure, vpn_body
 
-SPEC_PATH = Path(__file__).parents[2].parent / "shared/reference/cloudmanager-api.yaml"
+# Adobe's Swagger file, vendored with its origin and licence (spec/README.md).
+SPEC_PATH = Path(__file__).with_name("spec") / "cloudmanager-api.yaml"
 SPEC_URI = "urn:cloudmanager-api"
 SERVED = (
     "getProgram",
