@@ -11,12 +11,26 @@ from aem_pulumi.emulator import (
     environments,
     hooks,
     network,
+    not_emulated,
     programs,
+    region_deployments,
+    tenants,
     variables,
 )
 from aem_pulumi.emulator.context import EXTENSION, Emulator
 
 CONTROL_PREFIX = "/__emulator/"
+_API = (
+    auth,
+    tenants,
+    programs,
+    environments,
+    region_deployments,
+    network,
+    advanced_networking,
+    variables,
+    not_emulated,
+)
 
 
 def create_app(emulator: Emulator) -> Flask:
@@ -24,7 +38,7 @@ def create_app(emulator: Emulator) -> Flask:
     app = Flask("aem_pulumi.emulator")
     app.extensions[EXTENSION] = emulator
     hooks.install_first(app)
-    for module in (auth, programs, environments, network, advanced_networking, variables):
+    for module in _API:
         app.register_blueprint(module.blueprint)
     app.register_blueprint(control.blueprint, url_prefix=CONTROL_PREFIX.rstrip("/"))
     hooks.install_last(app)

@@ -1,25 +1,55 @@
-"""Error answers: `ApiError` stops a handler; the spec's `BadRequestError` body and its helpers."""
+"""Error answers: `ApiError` stops a handler; the two validation shapes Adobe's clients meet.
+
+Each operation answers its validation errors in one shape (docs/emulator-contract.md, "Error
+bodies"): the spec's `BadRequestError`, or `application/problem+json` of type
+`validation-exception` with an `errors` map, as Adobe's JS SDK fixtures show for variables.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from enum import Enum
 from typing import Any
 
 from pydantic import ValidationError
 
-from aem_pulumi.models.errors import BadRequestError, InvalidParameter, MissingParameter
+from aem_pulumi.models.errors import (
+    VALIDATION_EXCEPTION_TYPE,
+    BadRequestError,
+    InvalidParameter,
+    MissingParameter,
+)
+
+JSON = "application/json"
+PROBLEM_JSON = "application/problem+json"
+VALIDATION_FAILED = "Validation failed"
+CONSTRAINT_VIOLATIONS = "Constraint Violations"
+VALIDATION_ERROR_CODE = "VALIDATION_ERROR_CODE"
+MISSING_REASON = "is required"
+
+
+class Shape(Enum):
+    """How an operation answers a validation error."""
+
+    BAD_REQUEST = "BadRequestError"
+    PROBLEM = "validation-exception"
 
 
 class ApiError(Exception):
     """An error answer: the handler stops and the client gets `status`, `body` and `headers`."""
 
     def __init__(
-        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+        self,
+        status: int,
+        body: dict[str, Any],
+        headers: dict[str, str] | None = None,
+        content_type: str = JSON,
     ) -> None:
         super().__init__(f"{status} {body}")
         self.status = status
         self.body = body
         self.headers = headers or {}
+        self.content_type = content_type
 
 
 def error_body(
@@ -38,6 +68,23 @@ def error_body(
     return error.to_api()
 
 
+def problem_body(invalid: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """A `validation-exception` problem: one `errors` entry per field (reasons joined by `; `).
+
+    The entries never carry `invalidValue`: the value sent may be a secret.
+    """
+    errors: dict[str, dict[str, str]] = {}
+    for name, reason in invalid:
+        entry = errors.setdefault(name, {"field": name, "code": VALIDATION_ERROR_CODE})
+        entry["message"] = f"{entry['message']}; {reason}" if "message" in entry else reason
+    return {
+        "type": VALIDATION_EXCEPTION_TYPE,
+        "title": CONSTRAINT_VIOLATIONS,
+        "status": 400,
+        "errors": errors,
+    }
+
+
 def bad_request(
     title: str,
     *,
@@ -54,6 +101,16 @@ def not_found(title: str) -> ApiError:
     return bad_request(title, status=404)
 
 
+def invalid_request(
+    shape: Shape, invalid: Iterable[tuple[str, str]] = (), missing: Iterable[str] = ()
+) -> ApiError:
+    """A 400 in the operation's shape; a problem lists the missing fields as errors too."""
+    if shape is Shape.BAD_REQUEST:
+        return bad_request(VALIDATION_FAILED, invalid=invalid, missing=missing)
+    everything = [*invalid, *((name, MISSING_REASON) for name in missing)]
+    return ApiError(400, problem_body(everything), content_type=PROBLEM_JSON)
+
+
 def param_name(location: Sequence[int | str]) -> str:
     """A pydantic error location as the API names parameters: `portForwards[1].portOrig`."""
     name = ""
@@ -62,8 +119,8 @@ def param_name(location: Sequence[int | str]) -> str:
     return name or "body"
 
 
-def validation_failed(error: ValidationError) -> ApiError:
-    """A 400 listing each field pydantic rejected (missing ones under `missingParams`)."""
+def validation_failed(error: ValidationError, shape: Shape = Shape.BAD_REQUEST) -> ApiError:
+    """A 400 listing each field pydantic rejected (missing ones apart, in a `BadRequestError`)."""
     invalid: list[tuple[str, str]] = []
     missing: list[str] = []
     for item in error.errors(include_url=False):
@@ -72,4 +129,4 @@ def validation_failed(error: ValidationError) -> ApiError:
             missing.append(name)
         else:
             invalid.append((name, item["msg"]))
-    return bad_request("Validation failed", invalid=invalid, missing=missing)
+    return invalid_request(shape, invalid, missing)

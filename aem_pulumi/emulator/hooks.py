@@ -86,7 +86,7 @@ def _finish(response: Response) -> Response:
 
 def _api_error(error: ApiError) -> Response:
     """The answer of an `ApiError`."""
-    return json_response(error.body, error.status, error.headers)
+    return json_response(error.body, error.status, error.headers, error.content_type)
 
 
 def _http_error(error: HTTPException) -> BaseResponse:

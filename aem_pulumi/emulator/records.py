@@ -1,10 +1,10 @@
-"""The emulator's records (programs, environments, infrastructures, variables, tokens) and `State`."""
+"""The emulator's records (programs, environments, infrastructures, variables, tokens), `State`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from aem_pulumi.emulator.timings import OperationName
 from aem_pulumi.models.advanced_networking import PortForward
@@ -14,6 +14,7 @@ from aem_pulumi.models.variables import Service, VariableType
 READY, FAILED, UPDATING = "ready", "failed", "updating"
 CREATING, DELETING = "creating", "deleting"
 FIRST_GENERATED_ID = 30001
+PRIMARY, SECONDARY = "PRIMARY", "SECONDARY"
 
 
 class PendingOperation(BaseModel):
@@ -54,8 +55,17 @@ class VariableRecord(BaseModel):
     pending: str | None = None
 
 
+class RegionDeploymentRecord(BaseModel):
+    """A region an environment runs in: its primary region, or an additional publish region."""
+
+    id: str
+    region: str
+    type: str = PRIMARY
+    created: float = 0.0
+
+
 class EnvironmentRecord(BaseModel):
-    """An environment with its advanced networking, variables and operation under way."""
+    """An environment with its regions, advanced networking, variables and operation under way."""
 
     id: str
     program_id: str
@@ -64,9 +74,22 @@ class EnvironmentRecord(BaseModel):
     region: str
     status: str = READY
     busy_until: float = 0.0
+    region_deployments: list[RegionDeploymentRecord] = Field(default_factory=list)
+    """Primary first; `region` is the primary deployment's region."""
     networking: NetworkingRecord | None = None
     variables: list[VariableRecord] = Field(default_factory=list)
     operation: PendingOperation | None = None
+
+    @model_validator(mode="after")
+    def _runs_in_its_region(self) -> EnvironmentRecord:
+        """A state file older than region deployments: the environment runs in `region` only."""
+        if not self.region_deployments:
+            self.region_deployments = [RegionDeploymentRecord(id=self.id, region=self.region)]
+        return self
+
+    def regions(self) -> list[str]:
+        """The regions the environment runs in, primary first."""
+        return [deployment.region for deployment in self.region_deployments]
 
 
 class InfrastructureRecord(BaseModel):
@@ -107,3 +130,12 @@ class State(BaseModel):
             self.next_id += 1
         self.next_id += 1
         return str(self.next_id - 1)
+
+
+def new_region_deployment(
+    state: State, region: str, *, primary: bool, now: float
+) -> RegionDeploymentRecord:
+    """A region deployment made at `now`, with an id no other region deployment has."""
+    taken = {d.id: d for env in state.environments.values() for d in env.region_deployments}
+    kind = PRIMARY if primary else SECONDARY
+    return RegionDeploymentRecord(id=state.new_id(taken), region=region, type=kind, created=now)

@@ -796,8 +796,8 @@ def environment(cm: CloudManager, environment_id: str) -> Environment:
 def set_up_outside_pulumi(cm: CloudManager, foreign_secret: str) -> dict[str, Environment]:
     """Made with the API, as a console user would: the infrastructure, and on both environments
     advanced networking with a foreign rule and non-proxy host, and foreign variables."""
-    cm.api.create_network_infrastructure(
-        PROGRAM_ID, NetworkInfrastructure(kind="flexiblePortEgress", region="va7")
+    cm.api.create_network_infrastructure(  # dedicated: flexible programs refuse non-proxy hosts
+        PROGRAM_ID, NetworkInfrastructure(kind="dedicatedEgressIp", region="va7")
     )
     foreign = AdvancedNetworkingUpdate(non_proxy_hosts=FOREIGN_HOSTS, port_forwards=[FOREIGN_RULE])
     keep = [
@@ -817,7 +817,7 @@ def set_up_outside_pulumi(cm: CloudManager, foreign_secret: str) -> dict[str, En
 def wait_infrastructure_ready(cm: CloudManager) -> None:
     """Wait (at most 20 s) for the infrastructure created here."""
     deadline = time.monotonic() + 20
-    while infrastructures(cm) != [("flexiblePortEgress", "ready")]:
+    while infrastructures(cm) != [("dedicatedEgressIp", "ready")]:
         assert time.monotonic() < deadline, infrastructures(cm)
         time.sleep(0.1)
 

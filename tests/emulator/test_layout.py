@@ -1,4 +1,4 @@
-"""The emulator's modules import each other in one direction, and its control client needs no Flask."""
+"""The emulator's modules import each other in one direction; its control client needs no Flask."""
 
 from __future__ import annotations
 
