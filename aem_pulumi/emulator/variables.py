@@ -55,6 +55,7 @@ def variable_body(variable: VariableRecord) -> dict[str, Any]:
         service=variable.service,
         status=variable.pending or variable.status,
     )
+    # The shared model's `service` lists the request-side values only, so "" is set on the wire.
     return {**body.to_api(), "service": variable.service or ALL_SERVICES}
 
 
