@@ -38,7 +38,8 @@ async function main () {
     const result = plain(await sdk[method](...(args || [])))
     process.stdout.write(JSON.stringify({ result: result === undefined ? null : result }) + '\n')
   } catch (error) {
-    process.stdout.write(JSON.stringify({ error: { code: error.code || null, message: error.message } }) + '\n')
+    const shown = { code: error.code || null, message: error.message }
+    process.stdout.write(JSON.stringify({ error: shown }) + '\n')
   }
 }
 

@@ -18,6 +18,7 @@ from .conftest import Sdk
 
 PROGRAM, DEV, STAGE, PROD = "10001", "20001", "20002", "20003"
 REL = "http://ns.adobe.com/adobecloud/rel/"
+SDK = "[CloudManagerSDK"  # how the SDK's error messages begin
 STRINGS_AND_SECRETS = [
     {"name": "MAIL_HOST", "value": "smtp.example.com"},
     {"name": "MAIL_PASSWORD", "value": "s3cr3t-all", "type": "secretString"},
@@ -164,14 +165,15 @@ def test_set_environment_variables__busy_environment(
     # BadRequestError has a `title` instead (aio-lib-cloudmanager src/index.js, `_doRequest`).
     assert sdk.error("setEnvironmentVariables", PROGRAM, DEV, STRINGS_AND_SECRETS) == {
         "code": "ERROR_SET_VARIABLES",
-        "message": f"[CloudManagerSDK:ERROR_SET_VARIABLES] Cannot set variables: {url} (409 CONFLICT)",
+        "message": f"{SDK}:ERROR_SET_VARIABLES] Cannot set variables: {url} (409 CONFLICT)",
     }
 
 
 def test_set_environment_variables__unknown_environment(sdk: Sdk) -> None:
     assert sdk.error("setEnvironmentVariables", PROGRAM, "29999", STRINGS_AND_SECRETS) == {
         "code": "ERROR_FIND_ENVIRONMENT",
-        "message": "[CloudManagerSDK:ERROR_FIND_ENVIRONMENT] Could not find environment 29999 for program 10001.",
+        "message": f"{SDK}:ERROR_FIND_ENVIRONMENT] Could not find environment 29999 for program"
+        " 10001.",
     }
 
 
@@ -189,7 +191,8 @@ def test_list_pipelines__not_emulated(sdk: Sdk, credentials: dict[str, str]) -> 
     url = _url(credentials, f"/api/program/{PROGRAM}/pipelines")
     assert sdk.error("listPipelines", PROGRAM) == {
         "code": "ERROR_LIST_PIPELINES",
-        "message": f"[CloudManagerSDK:ERROR_LIST_PIPELINES] Cannot retrieve pipelines: {url} (501 NOT IMPLEMENTED)",
+        "message": f"{SDK}:ERROR_LIST_PIPELINES] Cannot retrieve pipelines: {url}"
+        " (501 NOT IMPLEMENTED)",
     }
 
 
@@ -198,7 +201,8 @@ def test_download_logs__not_emulated(sdk: Sdk, credentials: dict[str, str], tmp_
     args = (PROGRAM, DEV, "author", "aemerror", 1, str(tmp_path))
     assert sdk.error("downloadLogs", *args) == {
         "code": "ERROR_GET_LOGS",
-        "message": f"[CloudManagerSDK:ERROR_GET_LOGS] Cannot get logs: {_url(credentials, path)} (501 NOT IMPLEMENTED).",
+        "message": f"{SDK}:ERROR_GET_LOGS] Cannot get logs: {_url(credentials, path)}"
+        " (501 NOT IMPLEMENTED).",
     }
 
 
