@@ -430,6 +430,7 @@ class TokenProbe:
             "grant_type": "client_credentials",
             "client_id": self.credentials["client_id"],
             "client_secret": self.credentials["client_secret"],
+            "scope": "openid,AdobeID,read_organizations",  # IMS refuses a token without scope
         }
         url = f"{self.credentials['ims_url']}/ims/token/v3"
         response = self.session.post(url, data=body, timeout=10)

@@ -1176,7 +1176,7 @@ def files_under(folder: Path, label: str, pattern: str = "*") -> dict[str, str]:
 
 
 def _fresh_token(url: str) -> str:
-    form = {"grant_type": "client_credentials", "client_id": CLIENT_ID}
+    form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "scope": "openid"}
     form["client_secret"] = CLIENT_SECRET
     return str(requests.post(f"{url}/ims/token/v3", data=form, timeout=10).json()["access_token"])
 
