@@ -1,8 +1,12 @@
-# aem-pulumi: every set-up step lives here, so a fresh machine needs only Python 3.11+, Go and make.
+# aem-pulumi: every set-up step lives here, so a fresh machine needs only Python 3.11+, Go,
+# Node.js 18+ (with npm) and make.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Adobe's Cloud Manager JS SDK, pinned by tests/sdk/package-lock.json, for the tests in tests/sdk.
+SDK := tests/sdk
+SDK_STAMP := $(SDK)/node_modules/.installed-stamp
 
 .PHONY: install pulumi lint test e2e demo demo-stop emulator bench clean clean-tools docs
 
@@ -12,8 +16,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## install: the virtualenv with the package, the emulator and the dev tools
-install: $(STAMP)
+# npm ci installs exactly the lock file; --prefer-offline reuses npm's cache when it can.
+$(SDK_STAMP): $(SDK)/package.json $(SDK)/package-lock.json
+	cd $(SDK) && npm ci --prefer-offline --no-audit --no-fund
+	touch $(SDK_STAMP)
+
+## install: the virtualenv with the package, the emulator and the dev tools; Adobe's JS SDK
+install: $(STAMP) $(SDK_STAMP)
 
 ## pulumi: a Pulumi CLI with its Python plugins: an installed v3.272+ one, else built from Go modules once (.tools/)
 pulumi:
@@ -35,7 +44,7 @@ lint: install $(ACTIONLINT)
 	cd tools/pulumi-language-python && test -z "$$(gofmt -l .)" && go vet ./...
 	$(ACTIONLINT) examples/ci/*.yml
 
-## test: every test (lint, client, emulator, providers, components, real-CLI end to end)
+## test: every test (lint, client, emulator, providers, components, Adobe's SDK, real-CLI end to end)
 test: install pulumi lint
 	$(BIN)/pytest -q
 
@@ -60,7 +69,7 @@ docs: install
 	$(BIN)/python scripts/reference.py --write
 
 clean:
-	rm -rf $(VENV) .state .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .state .mypy_cache .ruff_cache .pytest_cache $(SDK)/node_modules
 
 ## bench: API writes, environment updates and wall time of real `pulumi` runs (~10 min); rewrites BENCHMARKS.md
 bench: install pulumi

@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aem_pulumi.client import CloudManagerClient
-from aem_pulumi.client.emulator import EmulatorControl
 from aem_pulumi.emulator.auth import CLIENT_ID, CLIENT_SECRET, ORG_ID
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.server import EmulatorServer
 from aem_pulumi.emulator.timings import Timings
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate

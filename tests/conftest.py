@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from aem_pulumi.client.emulator import EmulatorControl
 from aem_pulumi.emulator.auth import CLIENT_ID, CLIENT_SECRET, ORG_ID
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.server import EmulatorServer
 from aem_pulumi.emulator.timings import Timings
 

@@ -6,30 +6,23 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from aem_pulumi.emulator.app import (
-    bad_request,
-    current,
-    hal_list,
-    json_response,
-    link,
-    read_body,
-    start_operation,
-)
+from aem_pulumi.emulator.context import current, start_operation
 from aem_pulumi.emulator.environments import (
     ensure_writable,
     environment_body,
     environment_path,
     find_environment,
 )
+from aem_pulumi.emulator.errors import Shape, invalid_request
+from aem_pulumi.emulator.lifecycles import infrastructure_status
 from aem_pulumi.emulator.network import program_infrastructures
-from aem_pulumi.emulator.store import (
+from aem_pulumi.emulator.records import (
     READY,
     EnvironmentRecord,
     InfrastructureRecord,
     NetworkingRecord,
-    State,
-    infrastructure_status,
 )
+from aem_pulumi.emulator.wire import hal_list, json_response, link, read_body
 from aem_pulumi.models.advanced_networking import (
     AdvancedNetworkingConfiguration,
     AdvancedNetworkingUpdate,
@@ -38,6 +31,14 @@ from aem_pulumi.models.advanced_networking import (
 
 PATH = "/api/program/<program_id>/environment/<environment_id>/advancedNetworking"
 WILDCARD_REASON = "a wildcard '*' is only allowed at the start, as in '*.example.com'"
+FLEXIBLE = "flexiblePortEgress"
+FLEXIBLE_REASON = (
+    "program {program_id} uses flexiblePortEgress: non-proxy hosts are only available with"
+    " dedicatedEgressIp and vpn"
+)
+# The spec's 400 for PUT and DELETE here is "Validation exception" (docs/emulator-contract.md).
+SHAPE = Shape.PROBLEM
+Problems = list[tuple[str, str]]
 
 blueprint = Blueprint("advanced_networking", __name__)
 
@@ -78,8 +79,9 @@ def enable_environment_advanced_networking_configuration(
     with current().store.transaction() as transaction:
         state, now = transaction.state, transaction.now
         env = find_environment(state, program_id, environment_id)
-        networking = _networking(read_body(AdvancedNetworkingUpdate))
-        _ensure_ready_infrastructure(state, program_id, now)
+        infrastructures = program_infrastructures(state, program_id)
+        networking = _networking(read_body(AdvancedNetworkingUpdate, SHAPE), infrastructures)
+        _ensure_ready_infrastructure(program_id, infrastructures, now)
         ensure_writable(env, now)
         previous = None if env.networking is None else env.networking.model_dump()
         env.networking = networking
@@ -88,19 +90,25 @@ def enable_environment_advanced_networking_configuration(
         return json_response(environment_body(env, now))
 
 
-def _networking(requested: AdvancedNetworkingUpdate) -> NetworkingRecord:
+def _networking(
+    requested: AdvancedNetworkingUpdate, infrastructures: list[InfrastructureRecord]
+) -> NetworkingRecord:
     """The configuration to store; 400 for bad non-proxy hosts or a repeated `portOrig`."""
     hosts = requested.non_proxy_hosts or []
     forwards = requested.port_forwards or []
-    invalid = _host_problems(hosts) + _port_forward_problems(forwards)
+    invalid = _host_problems(hosts, infrastructures) + _port_forward_problems(forwards)
     if invalid:
-        raise bad_request("Validation failed", invalid=invalid)
+        raise invalid_request(SHAPE, invalid)
     return NetworkingRecord(non_proxy_hosts=hosts, port_forwards=forwards)
 
 
-def _host_problems(hosts: list[str]) -> list[tuple[str, str]]:
-    """Non-proxy hosts that are empty, contain spaces or a wildcard other than a leading one."""
-    problems: list[tuple[str, str]] = []
+def _host_problems(hosts: list[str], infrastructures: list[InfrastructureRecord]) -> Problems:
+    """Non-proxy hosts on a flexible program, or empty, with spaces or a wildcard not leading."""
+    flexible = [infra for infra in infrastructures if infra.kind == FLEXIBLE]
+    if hosts and flexible:
+        program_id = flexible[0].program_id
+        return [("nonProxyHosts", FLEXIBLE_REASON.format(program_id=program_id))]
+    problems: Problems = []
     for index, host in enumerate(hosts):
         if not host.strip() or " " in host:
             problems.append((f"nonProxyHosts[{index}]", "must be a host name without spaces"))
@@ -109,9 +117,9 @@ def _host_problems(hosts: list[str]) -> list[tuple[str, str]]:
     return problems
 
 
-def _port_forward_problems(forwards: list[PortForward]) -> list[tuple[str, str]]:
+def _port_forward_problems(forwards: list[PortForward]) -> Problems:
     """Rules whose `portOrig` an earlier rule already uses."""
-    problems: list[tuple[str, str]] = []
+    problems: Problems = []
     first_use: dict[int, int] = {}
     for index, rule in enumerate(forwards):
         earlier = first_use.setdefault(rule.port_orig, index)
@@ -121,12 +129,13 @@ def _port_forward_problems(forwards: list[PortForward]) -> list[tuple[str, str]]
     return problems
 
 
-def _ensure_ready_infrastructure(state: State, program_id: str, now: float) -> None:
+def _ensure_ready_infrastructure(
+    program_id: str, infrastructures: list[InfrastructureRecord], now: float
+) -> None:
     """Advanced networking needs a `ready` infrastructure in the program."""
-    infrastructures = program_infrastructures(state, program_id)
     if not any(infrastructure_status(infra, now) == READY for infra in infrastructures):
-        title = f"Program {program_id} has no ready network infrastructure"
-        raise bad_request(title)
+        reason = f"program {program_id} has no ready network infrastructure"
+        raise invalid_request(SHAPE, [("programId", reason)])
 
 
 @blueprint.delete(PATH)
@@ -137,7 +146,8 @@ def disable_environment_advanced_networking_configuration(
     with current().store.transaction() as transaction:
         env = find_environment(transaction.state, program_id, environment_id)
         if env.networking is None:
-            raise bad_request(f"Advanced networking is not enabled on environment {env.id}")
+            reason = f"advanced networking is not enabled on environment {env.id}"
+            raise invalid_request(SHAPE, [("environmentId", reason)])
         ensure_writable(env, transaction.now)
         previous = env.networking.model_dump()
         env.networking = None

@@ -7,13 +7,24 @@ import secrets
 
 from flask import Blueprint, Response, request
 
-from aem_pulumi.emulator.app import ApiError, current, json_response
-from aem_pulumi.emulator.store import State, TokenRecord
+from aem_pulumi.emulator.context import current
+from aem_pulumi.emulator.errors import ApiError
+from aem_pulumi.emulator.records import State, TokenRecord
+from aem_pulumi.emulator.wire import json_response
 
 CLIENT_ID = "aem-emulator-client"
 CLIENT_SECRET = "aem-emulator-secret"  # the emulator's published demo secret, not a real one
 ORG_ID = "EMULATOR0000000000000000@AdobeOrg"
 TOKEN_PATH = "/ims/token/v3"
+# The scopes the emulator's credentials may have: those Adobe's Cloud Manager CLI documents for
+# OAuth server-to-server credentials (adobe/aio-cli-plugin-cloudmanager README).
+ALLOWED_SCOPES = (
+    "openid",
+    "AdobeID",
+    "read_organizations",
+    "additional_info.projectedProductContext",
+    "read_pc.dma_aem_ams",
+)
 
 blueprint = Blueprint("auth", __name__)
 
@@ -24,6 +35,8 @@ def issue_token() -> Response:
     refused = _refusal(request.values.get("grant_type"), request.values.get("client_id"))
     if refused is None and request.values.get("client_secret") != CLIENT_SECRET:
         refused = _ims_error(401, "invalid_client", "invalid client_secret parameter")
+    if refused is None:
+        refused = _scope_refusal(request.values.get("scope"))
     if refused is not None:
         return refused
     token = secrets.token_urlsafe(32)
@@ -43,6 +56,18 @@ def _refusal(grant_type: str | None, client_id: str | None) -> Response | None:
         return _ims_error(400, "unsupported_grant_type", description)
     if client_id != CLIENT_ID:
         return _ims_error(400, "invalid_client", "invalid client_id parameter")
+    return None
+
+
+def _scope_refusal(scope: str | None) -> Response | None:
+    """IMS's `invalid_scope` for a missing scope or one the credentials may not have."""
+    asked = [name.strip() for name in (scope or "").split(",") if name.strip()]
+    if not asked:
+        return _ims_error(400, "invalid_scope", "scope parameter is missing")
+    unknown = [name for name in asked if name not in ALLOWED_SCOPES]
+    if unknown:
+        description = f"invalid scope(s) for this client: {', '.join(unknown)}"
+        return _ims_error(400, "invalid_scope", description)
     return None
 
 

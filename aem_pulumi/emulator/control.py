@@ -10,17 +10,14 @@ from typing import Any, Literal
 from flask import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from aem_pulumi.emulator.app import (
-    bad_request,
-    current,
-    json_response,
-    read_body,
-    validation_failed,
-)
+from aem_pulumi.emulator.context import current
 from aem_pulumi.emulator.environments import environment_body, find_environment
+from aem_pulumi.emulator.errors import bad_request, validation_failed
 from aem_pulumi.emulator.faults import FaultSpec
 from aem_pulumi.emulator.programs import find_program
-from aem_pulumi.emulator.store import EnvironmentRecord, ProgramRecord
+from aem_pulumi.emulator.records import EnvironmentRecord, ProgramRecord, new_region_deployment
+from aem_pulumi.emulator.region_deployments import deployment_body
+from aem_pulumi.emulator.wire import json_response, read_body
 
 EnvironmentStatus = Literal[
     "creating",
@@ -63,6 +60,14 @@ class NewEnvironment(BaseModel):
     type: Literal["dev", "stage", "prod", "rde", "preprod"]
     region: str | None = None
     status: EnvironmentStatus = "ready"
+
+
+class NewRegionDeployment(BaseModel):
+    """`POST /__emulator/programs/{p}/environments/{e}/regionDeployments`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    region: str = Field(min_length=1)
 
 
 class Busy(BaseModel):
@@ -114,6 +119,7 @@ def add_environment(program_id: str) -> Response:
         env_id = new.id or state.new_id(state.environments)
         if env_id in state.environments:
             raise bad_request(f"Environment {env_id} already exists", status=409)
+        primary = new_region_deployment(state, region, primary=True, now=transaction.now)
         env = EnvironmentRecord(
             id=env_id,
             program_id=program_id,
@@ -121,9 +127,29 @@ def add_environment(program_id: str) -> Response:
             type=new.type,
             region=region,
             status=new.status,
+            region_deployments=[primary],
         )
         state.environments[env_id] = env
         return json_response(environment_body(env, transaction.now), 201)
+
+
+@blueprint.post("/programs/<program_id>/environments/<environment_id>/regionDeployments")
+def add_region_deployment(program_id: str, environment_id: str) -> Response:
+    """Make an environment run in one more of its program's regions (a publish region)."""
+    new = read_body(NewRegionDeployment)
+    with current().store.transaction() as transaction:
+        state = transaction.state
+        program = find_program(state, program_id)
+        env = find_environment(state, program_id, environment_id)
+        if new.region not in program.regions:
+            reason = f"{new.region} is not a region of program {program_id}"
+            raise bad_request("Validation failed", invalid=[("region", reason)])
+        if new.region in env.regions():
+            title = f"Environment {env.id} already runs in {new.region}"
+            raise bad_request(title, status=409)
+        deployment = new_region_deployment(state, new.region, primary=False, now=transaction.now)
+        env.region_deployments.append(deployment)
+        return json_response(deployment_body(env, deployment), 201)
 
 
 @blueprint.post("/programs/<program_id>/environments/<environment_id>/busy")

@@ -6,19 +6,17 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from aem_pulumi.emulator.app import (
-    bad_request,
-    current,
-    hal_list,
-    json_response,
-    link,
-    not_found,
-)
+from aem_pulumi.emulator.context import current
+from aem_pulumi.emulator.errors import bad_request, not_found
+from aem_pulumi.emulator.lifecycles import environment_status
 from aem_pulumi.emulator.programs import find_program, program_path
-from aem_pulumi.emulator.store import FAILED, READY, EnvironmentRecord, State, environment_status
-from aem_pulumi.models.base import REL
+from aem_pulumi.emulator.records import FAILED, READY, EnvironmentRecord, State
+from aem_pulumi.emulator.wire import hal_list, json_response, link
+from aem_pulumi.models.base import REL, HalLink
 from aem_pulumi.models.environments import Environment
 
+# The form of Adobe's JS SDK fixtures (test/jest/jest.fetch.setup.js).
+LOGS_TEMPLATE = "logs?service={service}&name={name}&days={days}"
 ENVIRONMENT_TYPES = ("dev", "stage", "prod", "rde", "preprod")
 # Writes are accepted in these statuses only (see docs/emulator-contract.md).
 WRITABLE = (READY, FAILED)
@@ -48,10 +46,28 @@ def ensure_writable(env: EnvironmentRecord, now: float) -> None:
         raise bad_request(title, status=current().busy_status)
 
 
-def environment_body(env: EnvironmentRecord, now: float) -> dict[str, Any]:
-    """An environment as the API answers it."""
+def environment_links(env: EnvironmentRecord) -> dict[str, HalLink]:
+    """Every relation the spec's `Environment` gives an environment (no pipeline is assigned)."""
     path = environment_path(env.program_id, env.id)
     host = f"p{env.program_id}-e{env.id}.adobeaemcloud.com"
+    console = (
+        f"https://dev-console-ns-team-aem-cm-n{env.id}.ethos{env.region}.dev.adobeaemcloud.com"
+    )
+    links = {
+        "self": link(path),
+        f"{REL}program": link(program_path(env.program_id)),
+        f"{REL}advancedNetworking": link(f"{path}/advancedNetworking"),
+        f"{REL}variables": link(f"{path}/variables"),
+        f"{REL}logs": HalLink(href=f"{path}/{LOGS_TEMPLATE}", templated=True),
+        f"{REL}developerConsole": link(f"{console}/dc/"),
+    }
+    for service in ("author", "publish", "preview"):
+        links[f"{REL}{service}"] = link(f"https://{service}-{host}")
+    return links
+
+
+def environment_body(env: EnvironmentRecord, now: float) -> dict[str, Any]:
+    """An environment as the API answers it."""
     body = Environment(
         id=env.id,
         program_id=env.program_id,
@@ -59,14 +75,7 @@ def environment_body(env: EnvironmentRecord, now: float) -> dict[str, Any]:
         type=env.type,
         status=environment_status(env, now),
         region=env.region,
-        links={
-            "self": link(path),
-            f"{REL}program": link(program_path(env.program_id)),
-            f"{REL}advancedNetworking": link(f"{path}/advancedNetworking"),
-            f"{REL}variables": link(f"{path}/variables"),
-            f"{REL}author": link(f"https://author-{host}"),
-            f"{REL}publish": link(f"https://publish-{host}"),
-        },
+        links=environment_links(env),
     )
     return body.to_api()
 

@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 import ipaddress
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response
 
-from aem_pulumi.emulator.app import (
-    bad_request,
-    current,
-    hal_list,
-    json_response,
-    link,
-    not_found,
-    read_body,
-    start_operation,
-)
+from aem_pulumi.emulator.context import current, start_operation
+from aem_pulumi.emulator.errors import bad_request, not_found
+from aem_pulumi.emulator.lifecycles import INFRASTRUCTURE_PENDING, infrastructure_status
 from aem_pulumi.emulator.programs import find_program, program_path
-from aem_pulumi.emulator.store import (
+from aem_pulumi.emulator.records import (
     CREATING,
-    INFRASTRUCTURE_PENDING,
     EnvironmentRecord,
     InfrastructureRecord,
     ProgramRecord,
     State,
-    Transaction,
-    infrastructure_status,
 )
+from aem_pulumi.emulator.store import Transaction
+from aem_pulumi.emulator.wire import hal_list, json_response, link, read_body, timestamp
 from aem_pulumi.models.base import REL
 from aem_pulumi.models.errors import ErrorDetails
 from aem_pulumi.models.network import DELETED, NetworkInfrastructure, VpnConnection
@@ -79,8 +70,8 @@ def infrastructure_body(infra: InfrastructureRecord, now: float) -> dict[str, An
         program_id=infra.program_id,
         status=infrastructure_status(infra, now),
         is_primary_region=infra.is_primary_region,
-        created=_timestamp(infra.created),
-        updated=_timestamp(infra.updated),
+        created=timestamp(infra.created),
+        updated=timestamp(infra.updated),
         status_details=None if details is None else ErrorDetails.model_validate(details),
         links={
             "self": link(infrastructure_path(infra.program_id, infra.id)),
@@ -88,12 +79,6 @@ def infrastructure_body(infra: InfrastructureRecord, now: float) -> dict[str, An
         },
     )
     return {**body.to_api(), **_public_settings(infra.settings)}
-
-
-def _timestamp(epoch: float) -> str:
-    """An ISO 8601 UTC date-time."""
-    moment = datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")
-    return moment.replace("+00:00", "Z")
 
 
 def _public_settings(settings: dict[str, Any]) -> dict[str, Any]:
@@ -136,9 +121,9 @@ def create_network_infrastructure(program_id: str) -> Response:
             raise bad_request(title)
         requested = read_body(NetworkInfrastructure)
         _raise_if_invalid(*_settings_problems(requested, requested.kind, creating=True))
-        primary_region = _production_environment(transaction.state, program).region
-        _check_placement(transaction.state, program, requested, primary_region)
-        infra = _new_infrastructure(transaction, program_id, requested, primary_region)
+        production = _production_environment(transaction.state, program)
+        _check_placement(transaction.state, program, requested, production)
+        infra = _new_infrastructure(transaction, program_id, requested, production.region)
         transaction.settle()
         return json_response(infrastructure_body(infra, transaction.now), 201)
 
@@ -153,28 +138,39 @@ def _production_environment(state: State, program: ProgramRecord) -> Environment
 
 
 def _check_placement(
-    state: State, program: ProgramRecord, requested: NetworkInfrastructure, primary: str
+    state: State,
+    program: ProgramRecord,
+    requested: NetworkInfrastructure,
+    production: EnvironmentRecord,
 ) -> None:
-    """One kind per program; one infrastructure per program region, the primary one first."""
+    """One kind per program; one infrastructure per production region, the primary one first."""
     existing = program_infrastructures(state, program.id)
     kinds = sorted({infra.kind for infra in existing})
     if kinds and requested.kind not in kinds:
         reason = f"program {program.id} already uses {kinds[0]}; a program uses one kind only"
         raise bad_request(CANNOT_CREATE, invalid=[("kind", reason)])
-    region_problem = _region_problem(program, existing, requested.region, primary)
+    region_problem = _region_problem(program, existing, requested.region, production)
     if region_problem is not None:
         raise bad_request(CANNOT_CREATE, invalid=[("region", region_problem)])
 
 
 def _region_problem(
-    program: ProgramRecord, existing: list[InfrastructureRecord], region: str, primary: str
+    program: ProgramRecord,
+    existing: list[InfrastructureRecord],
+    region: str,
+    production: EnvironmentRecord,
 ) -> str | None:
     """Why an infrastructure cannot go in `region`, None when it can."""
     if region not in program.regions:
         return f"{region} is not a region of program {program.id} ({', '.join(program.regions)})"
+    regions = production.regions()
+    if region not in regions:
+        runs_in = ", ".join(regions)
+        return f"the production environment {production.id} does not run in {region} ({runs_in})"
     taken = next((infra for infra in existing if infra.region == region), None)
     if taken is not None:
         return f"network infrastructure {taken.id} already exists in region {region}"
+    primary = regions[0]
     if region != primary and all(infra.region != primary for infra in existing):
         return f"the first network infrastructure must be in the primary region {primary}"
     return None

@@ -11,9 +11,11 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from aem_pulumi.emulator.app import Emulator, create_app
+from aem_pulumi.emulator.app import create_app
+from aem_pulumi.emulator.context import Emulator
 from aem_pulumi.emulator.faults import FaultRegistry
-from aem_pulumi.emulator.store import RequestLog, Store
+from aem_pulumi.emulator.request_log import RequestLog
+from aem_pulumi.emulator.store import Store
 from aem_pulumi.emulator.timings import Timings
 
 _logger = logging.getLogger("aem_pulumi.emulator")

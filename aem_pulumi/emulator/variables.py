@@ -7,24 +7,18 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from aem_pulumi.emulator.app import (
-    bad_request,
-    current,
-    hal_list,
-    json_response,
-    link,
-    read_body,
-    start_operation,
-)
+from aem_pulumi.emulator.context import current, start_operation
 from aem_pulumi.emulator.environments import ensure_writable, environment_path, find_environment
+from aem_pulumi.emulator.errors import Shape, invalid_request
 from aem_pulumi.emulator.programs import program_path
-from aem_pulumi.emulator.store import (
+from aem_pulumi.emulator.records import (
     CREATING,
     DELETING,
     UPDATING,
     EnvironmentRecord,
     VariableRecord,
 )
+from aem_pulumi.emulator.wire import hal_list, json_response, link, read_body
 from aem_pulumi.models.base import REL
 from aem_pulumi.models.variables import (
     MAX_VARIABLES,
@@ -37,6 +31,9 @@ from aem_pulumi.models.variables import (
 )
 
 PATH = "/api/program/<program_id>/environment/<environment_id>/variables"
+ALL_SERVICES = ""
+# Adobe's JS SDK fixture for a refused variables PATCH is a `validation-exception` problem.
+SHAPE = Shape.PROBLEM
 
 Key = tuple[str, str | None]
 Problems = list[tuple[str, str]]
@@ -45,7 +42,11 @@ blueprint = Blueprint("variables", __name__)
 
 
 def variable_body(variable: VariableRecord) -> dict[str, Any]:
-    """A variable as GET lists it: a `secretString` comes without its value."""
+    """A variable as GET lists it: a `secretString` without its value, all services as `""`.
+
+    The real backend lists an all-services variable with `"service": ""` (wcm-io's pippo had to
+    read exactly that); the behaviour page makes the emulator do the same.
+    """
     value = None if variable.type == SECRET else variable.value
     body = Variable(
         name=variable.name,
@@ -54,7 +55,8 @@ def variable_body(variable: VariableRecord) -> dict[str, Any]:
         service=variable.service,
         status=variable.pending or variable.status,
     )
-    return body.to_api()
+    # The shared model's `service` lists the request-side values only, so "" is set on the wire.
+    return {**body.to_api(), "service": variable.service or ALL_SERVICES}
 
 
 @blueprint.get(PATH)
@@ -76,7 +78,7 @@ def patch_environment_variables(program_id: str, environment_id: str) -> Respons
     """Create, change or delete (empty value) variables; 204, the environment `updating`."""
     with current().store.transaction() as transaction:
         env = find_environment(transaction.state, program_id, environment_id)
-        updates = read_body(list[VariableUpdate])
+        updates = read_body(list[VariableUpdate], SHAPE)
         _check_updates(env, updates)
         ensure_writable(env, transaction.now)
         if updates:
@@ -98,11 +100,11 @@ def _check_updates(env: EnvironmentRecord, updates: list[VariableUpdate]) -> Non
             problems.append((f"[{index}].name", f"repeats [{earlier}] (same name and service)"))
         problems += _update_problems(f"[{index}]", update, existing.get(key))
     if problems:
-        raise bad_request("Validation failed", invalid=problems)
+        raise invalid_request(SHAPE, problems)
     count = _count_after(existing.keys(), updates)
     if count > MAX_VARIABLES:
-        title = f"Environment {env.id} would hold {count} variables; at most {MAX_VARIABLES}"
-        raise bad_request(title)
+        reason = f"environment {env.id} would hold {count} variables; at most {MAX_VARIABLES}"
+        raise invalid_request(SHAPE, [("body", reason)])
 
 
 def _update_problems(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from aem_pulumi.client import CloudManagerClient, RetryPolicy
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 
 
 class Sleeps(list[float]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aem_pulumi.client import CloudManagerClient, ConflictError, ValidationError
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
 from aem_pulumi.models.network import NetworkInfrastructure
 

@@ -15,8 +15,8 @@ from aem_pulumi.client import (
     RetryPolicy,
 )
 from aem_pulumi.client.auth import TokenProvider
-from aem_pulumi.client.emulator import EmulatorControl
 from aem_pulumi.client.settings import ClientSettings
+from aem_pulumi.emulator.control_client import EmulatorControl
 
 TOKEN_PATH = "/ims/token/v3"
 

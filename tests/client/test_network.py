@@ -13,7 +13,7 @@ from aem_pulumi.client import (
     ServerError,
     ValidationError,
 )
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate
 from aem_pulumi.models.network import NetworkInfrastructure
 from tests.payloads import vpn_body

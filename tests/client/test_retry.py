@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from aem_pulumi.client import APIConnectionError, CloudManagerClient, RetryPolicy, ServerError
-from aem_pulumi.client.emulator import EmulatorControl
 from aem_pulumi.client.retry import backoff_seconds
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate
 from aem_pulumi.models.network import NetworkInfrastructure
 from aem_pulumi.models.variables import VariableUpdate

@@ -22,7 +22,7 @@ import pytest
 import requests
 
 from aem_pulumi.client import ClientSettings, CloudManagerClient
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.timings import Timings
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
 from aem_pulumi.models.variables import VariableUpdate
@@ -430,6 +430,7 @@ class TokenProbe:
             "grant_type": "client_credentials",
             "client_id": self.credentials["client_id"],
             "client_secret": self.credentials["client_secret"],
+            "scope": "openid,AdobeID,read_organizations",  # IMS refuses a token without scope
         }
         url = f"{self.credentials['ims_url']}/ims/token/v3"
         response = self.session.post(url, data=body, timeout=10)

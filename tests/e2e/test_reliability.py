@@ -45,8 +45,8 @@ import pytest
 import requests
 
 from aem_pulumi.client import ClientSettings, CloudManagerClient
-from aem_pulumi.client.emulator import EmulatorControl
 from aem_pulumi.emulator.auth import CLIENT_ID, CLIENT_SECRET, ORG_ID
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.server import EmulatorServer
 from aem_pulumi.emulator.timings import Timings
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
@@ -796,8 +796,8 @@ def environment(cm: CloudManager, environment_id: str) -> Environment:
 def set_up_outside_pulumi(cm: CloudManager, foreign_secret: str) -> dict[str, Environment]:
     """Made with the API, as a console user would: the infrastructure, and on both environments
     advanced networking with a foreign rule and non-proxy host, and foreign variables."""
-    cm.api.create_network_infrastructure(
-        PROGRAM_ID, NetworkInfrastructure(kind="flexiblePortEgress", region="va7")
+    cm.api.create_network_infrastructure(  # dedicated: flexible programs refuse non-proxy hosts
+        PROGRAM_ID, NetworkInfrastructure(kind="dedicatedEgressIp", region="va7")
     )
     foreign = AdvancedNetworkingUpdate(non_proxy_hosts=FOREIGN_HOSTS, port_forwards=[FOREIGN_RULE])
     keep = [
@@ -817,7 +817,7 @@ def set_up_outside_pulumi(cm: CloudManager, foreign_secret: str) -> dict[str, En
 def wait_infrastructure_ready(cm: CloudManager) -> None:
     """Wait (at most 20 s) for the infrastructure created here."""
     deadline = time.monotonic() + 20
-    while infrastructures(cm) != [("flexiblePortEgress", "ready")]:
+    while infrastructures(cm) != [("dedicatedEgressIp", "ready")]:
         assert time.monotonic() < deadline, infrastructures(cm)
         time.sleep(0.1)
 
@@ -1176,7 +1176,7 @@ def files_under(folder: Path, label: str, pattern: str = "*") -> dict[str, str]:
 
 
 def _fresh_token(url: str) -> str:
-    form = {"grant_type": "client_credentials", "client_id": CLIENT_ID}
+    form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "scope": "openid"}
     form["client_secret"] = CLIENT_SECRET
     return str(requests.post(f"{url}/ims/token/v3", data=form, timeout=10).json()["access_token"])
 

@@ -9,13 +9,15 @@ from typing import Any
 import pytest
 import requests
 
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 from tests.payloads import vpn_body  # re-exported for the emulator tests
 
 PROGRAM_ID, DEV, STAGE, PROD = "10001", "20001", "20002", "20003"
 PROGRAM = f"/api/program/{PROGRAM_ID}"
 INFRASTRUCTURES = f"{PROGRAM}/networkInfrastructures"
 ERROR_TYPE = "http://ns.adobe.com/adobecloud/error"
+VALIDATION_EXCEPTION = "http://ns.adobe.com/adobecloud/validation-exception"
+PROBLEM_JSON = "application/problem+json"
 REL = "http://ns.adobe.com/adobecloud/rel/"
 POLL_TIMEOUT = 10.0
 
@@ -44,6 +46,30 @@ def error(
         "invalidParams": [{"name": n, "reason": r} for n, r in invalid or []],
         "missingParams": [{"name": name} for name in missing or []],
     }
+
+
+def problem(*errors: tuple[str, str]) -> dict[str, Any]:
+    """The exact `validation-exception` problem body expected: one entry per (field, message)."""
+    entries = {
+        field: {"field": field, "code": "VALIDATION_ERROR_CODE", "message": message}
+        for field, message in errors
+    }
+    return {
+        "type": VALIDATION_EXCEPTION,
+        "title": "Constraint Violations",
+        "status": 400,
+        "errors": entries,
+    }
+
+
+def refused(response: requests.Response, expected: dict[str, Any]) -> None:
+    """The call was refused with exactly this body, as `application/problem+json` for a problem."""
+    content_type = PROBLEM_JSON if "errors" in expected else "application/json"
+    assert (response.status_code, response.headers["Content-Type"], response.json()) == (
+        expected["status"],
+        content_type,
+        expected,
+    )
 
 
 def poll(read: Callable[[], Any], done: Callable[[Any], bool]) -> Any:
@@ -160,3 +186,15 @@ def api(emulator: EmulatorControl, credentials: dict[str, str]) -> Api:
 def ready_infrastructure(api: Api) -> Any:
     """A ready flexiblePortEgress infrastructure in program 10001's primary region (va7)."""
     return api.create_infrastructure()
+
+
+@pytest.fixture
+def dedicated_infrastructure(api: Api) -> Any:
+    """A ready dedicatedEgressIp infrastructure in va7 (non-proxy hosts need one, or a VPN)."""
+    return api.create_infrastructure("dedicatedEgressIp")
+
+
+@pytest.fixture
+def production_in_nld2(emulator: EmulatorControl) -> dict[str, Any]:
+    """The seed's production environment (20003) also runs in nld2, an additional region."""
+    return emulator.add_region_deployment(PROGRAM_ID, PROD, "nld2")

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.server import EmulatorServer
 from aem_pulumi.emulator.timings import Timings
 
-from .conftest import DEV, Api, environment, error
+from .conftest import DEV, Api, environment, error, problem, refused
 
 NETWORKING = f"{environment(DEV)}/advancedNetworking"
 SMTP = {"name": "smtp.example.com", "portDest": 465, "portOrig": 30465}
@@ -22,14 +22,15 @@ def _configurations(api: Api, env_id: str = DEV) -> list[Any]:
     return list(api.body(path)["_embedded"]["networkingConfigurations"])
 
 
-def _refused(response: Any, expected: dict[str, Any]) -> None:
-    """The call was refused with exactly this body."""
-    assert (response.status_code, response.json()) == (expected["status"], expected)
+_refused = refused
+NO_READY_INFRASTRUCTURE = problem(
+    ("programId", "program 10001 has no ready network infrastructure")
+)
 
 
 def _invalid(api: Api, body: dict[str, Any], name: str, reason: str) -> None:
-    """PUT `body` is refused naming one invalid parameter."""
-    _refused(api.put(NETWORKING, body), error(400, "Validation failed", [(name, reason)]))
+    """PUT `body` is refused with a validation-exception problem naming one field."""
+    _refused(api.put(NETWORKING, body), problem((name, reason)))
 
 
 def test_get_environment_advanced_networking_configuration_list__no_infrastructure(
@@ -55,7 +56,7 @@ def test_get_environment_advanced_networking_configuration_list__not_enabled(
 
 
 def test_get_environment_advanced_networking_configuration_list__one_per_region(
-    api: Api, ready_infrastructure: Any
+    api: Api, ready_infrastructure: Any, production_in_nld2: dict[str, Any]
 ) -> None:
     second = api.create_infrastructure(region="nld2")
     api.enable(DEV, {"portForwards": [SMTP]})
@@ -73,7 +74,7 @@ def test_get_environment_advanced_networking_configuration_list__not_found(api: 
 
 
 def test_enable_environment_advanced_networking_configuration(
-    api: Api, emulator: EmulatorControl, ready_infrastructure: Any
+    api: Api, emulator: EmulatorControl, dedicated_infrastructure: Any
 ) -> None:
     emulator.set_timings(environment_update=0.3)
     rules = {"nonProxyHosts": ["*.example.com", "example.net"], "portForwards": [SMTP]}
@@ -99,7 +100,7 @@ def test_enable_environment_advanced_networking_configuration__empty_body(
 
 
 def test_enable_environment_advanced_networking_configuration__replaces_everything(
-    api: Api, ready_infrastructure: Any
+    api: Api, dedicated_infrastructure: Any
 ) -> None:
     api.enable(DEV, {"nonProxyHosts": ["*.example.com"], "portForwards": [SMTP]})
     submission = {"name": "smtp.example.com", "portDest": 587, "portOrig": 30587}
@@ -156,8 +157,7 @@ def test_enable_environment_advanced_networking_configuration__missing_port_orig
     api: Api, ready_infrastructure: Any
 ) -> None:
     body = {"portForwards": [{"name": "smtp.example.com", "portDest": 465}]}
-    missing = ["portForwards[0].portOrig"]
-    _refused(api.put(NETWORKING, body), error(400, "Validation failed", missing=missing))
+    _invalid(api, body, "portForwards[0].portOrig", "is required")
 
 
 def test_enable_environment_advanced_networking_configuration__upper_case_name(
@@ -169,9 +169,45 @@ def test_enable_environment_advanced_networking_configuration__upper_case_name(
     _invalid(api, {"portForwards": [rule]}, "portForwards[0].name", reason)
 
 
+@pytest.mark.parametrize("kind", ["dedicatedEgressIp", "vpn"])
+def test_enable_environment_advanced_networking_configuration__non_proxy_hosts(
+    api: Api, kind: str
+) -> None:
+    api.create_infrastructure(kind)
+    api.enable(DEV, {"nonProxyHosts": ["*.example.com"]})
+    assert _configurations(api)[0]["nonProxyHosts"] == ["*.example.com"]
+
+
+def test_enable_environment_advanced_networking_configuration__non_proxy_hosts_on_flexible(
+    api: Api, ready_infrastructure: Any
+) -> None:
+    reason = (
+        "program 10001 uses flexiblePortEgress: non-proxy hosts are only available with"
+        " dedicatedEgressIp and vpn"
+    )
+    _invalid(
+        api, {"nonProxyHosts": ["*.example.com"], "portForwards": [SMTP]}, "nonProxyHosts", reason
+    )
+    assert _configurations(api)[0]["advancedNetworkingEnabled"] is False
+
+
+def test_enable_environment_advanced_networking_configuration__no_hosts_on_flexible(
+    api: Api, ready_infrastructure: Any
+) -> None:
+    api.enable(DEV, {"nonProxyHosts": [], "portForwards": [SMTP]})
+    assert _configurations(api)[0]["portForwards"] == [SMTP]
+
+
+def test_enable_environment_advanced_networking_configuration__not_json(
+    api: Api, ready_infrastructure: Any
+) -> None:
+    response = api.call("PUT", NETWORKING, data="{", headers={"Content-Type": "application/json"})
+    _refused(response, problem(("body", "is missing or not valid JSON")))
+
+
 @pytest.mark.parametrize("host", ["example.*", "mail.*.example.com", "*"])
 def test_enable_environment_advanced_networking_configuration__wildcard_not_leading(
-    api: Api, ready_infrastructure: Any, host: str
+    api: Api, dedicated_infrastructure: Any, host: str
 ) -> None:
     reason = "a wildcard '*' is only allowed at the start, as in '*.example.com'"
     _invalid(api, {"nonProxyHosts": ["ok.example.com", host]}, "nonProxyHosts[1]", reason)
@@ -180,9 +216,7 @@ def test_enable_environment_advanced_networking_configuration__wildcard_not_lead
 def test_enable_environment_advanced_networking_configuration__no_infrastructure(
     api: Api,
 ) -> None:
-    _refused(
-        api.put(NETWORKING, {}), error(400, "Program 10001 has no ready network infrastructure")
-    )
+    _refused(api.put(NETWORKING, {}), NO_READY_INFRASTRUCTURE)
 
 
 def test_enable_environment_advanced_networking_configuration__infrastructure_creating(
@@ -190,9 +224,7 @@ def test_enable_environment_advanced_networking_configuration__infrastructure_cr
 ) -> None:
     emulator.set_timings(infrastructure_create=30)
     api.create_infrastructure()
-    _refused(
-        api.put(NETWORKING, {}), error(400, "Program 10001 has no ready network infrastructure")
-    )
+    _refused(api.put(NETWORKING, {}), NO_READY_INFRASTRUCTURE)
 
 
 def test_enable_environment_advanced_networking_configuration__busy(
@@ -248,8 +280,8 @@ def test_disable_environment_advanced_networking_configuration(
 def test_disable_environment_advanced_networking_configuration__not_enabled(
     api: Api, ready_infrastructure: Any
 ) -> None:
-    title = "Advanced networking is not enabled on environment 20001"
-    _refused(api.delete(NETWORKING), error(400, title))
+    reason = "advanced networking is not enabled on environment 20001"
+    _refused(api.delete(NETWORKING), problem(("environmentId", reason)))
 
 
 def test_disable_environment_advanced_networking_configuration__busy(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.server import EmulatorServer
 
 from .conftest import PROGRAM, Api, poll, token_for
@@ -69,6 +69,52 @@ def test_issue_token__wrong_grant_type(
         "error_description": "grant_type must be client_credentials",
     }
     _refused(response, 400, expected)
+
+
+def test_issue_token__every_allowed_scope(
+    emulator: EmulatorControl, credentials: dict[str, str]
+) -> None:
+    scope = (
+        "openid,AdobeID,read_organizations,additional_info.projectedProductContext,"
+        "read_pc.dma_aem_ams"
+    )
+    assert _token_call(credentials, scope=scope).status_code == 200
+
+
+def test_issue_token__unknown_scope(emulator: EmulatorControl, credentials: dict[str, str]) -> None:
+    response = _token_call(credentials, scope="openid,AdobeID,ent_cloudmgr_sdk,read_pc")
+    expected = {
+        "error": "invalid_scope",
+        "error_description": "invalid scope(s) for this client: ent_cloudmgr_sdk, read_pc",
+    }
+    _refused(response, 400, expected)
+
+
+@pytest.mark.parametrize("scope", ["", " , "])
+def test_issue_token__empty_scope(
+    emulator: EmulatorControl, credentials: dict[str, str], scope: str
+) -> None:
+    expected = {"error": "invalid_scope", "error_description": "scope parameter is missing"}
+    _refused(_token_call(credentials, scope=scope), 400, expected)
+
+
+def test_issue_token__no_scope(emulator: EmulatorControl, credentials: dict[str, str]) -> None:
+    form = {
+        "client_id": credentials["client_id"],
+        "client_secret": credentials["client_secret"],
+        "grant_type": "client_credentials",
+    }
+    response = requests.post(f"{credentials['ims_url']}/ims/token/v3", data=form, timeout=10)
+    expected = {"error": "invalid_scope", "error_description": "scope parameter is missing"}
+    _refused(response, 400, expected)
+
+
+def test_issue_token__scope_checked_after_the_client(
+    emulator: EmulatorControl, credentials: dict[str, str]
+) -> None:
+    response = _token_call(credentials, client_secret="guess", scope="unknown")
+    expected = {"error": "invalid_client", "error_description": "invalid client_secret parameter"}
+    _refused(response, 401, expected)
 
 
 def test_api_call(api: Api) -> None:

@@ -8,7 +8,7 @@ import sys
 import pytest
 import requests
 
-from aem_pulumi.client.emulator import EmulatorControl, EmulatorControlError
+from aem_pulumi.emulator.control_client import EmulatorControl, EmulatorControlError
 
 from .conftest import DEV, INFRASTRUCTURES, PROGRAM, Api, environment, error
 

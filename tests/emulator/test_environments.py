@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 
 from .conftest import DEV, PROD, PROGRAM, REL, Api, environment, error
 
@@ -47,9 +47,29 @@ def test_get_environment(api: Api) -> None:
         "dev",
         "ready",
     )
-    assert links[f"{REL}advancedNetworking"]["href"] == f"{environment(DEV)}/advancedNetworking"
-    assert links[f"{REL}variables"]["href"] == f"{environment(DEV)}/variables"
-    assert links[f"{REL}program"]["href"] == PROGRAM
+    path = environment(DEV)
+    host = "p10001-e20001.adobeaemcloud.com"
+    console = "https://dev-console-ns-team-aem-cm-n20001.ethosva7.dev.adobeaemcloud.com/dc/"
+    assert {rel.removeprefix(REL): link for rel, link in links.items()} == {
+        "self": {"href": path},
+        "program": {"href": PROGRAM},
+        "advancedNetworking": {"href": f"{path}/advancedNetworking"},
+        "variables": {"href": f"{path}/variables"},
+        "logs": {
+            "href": f"{path}/logs?service={{service}}&name={{name}}&days={{days}}",
+            "templated": True,
+        },
+        "developerConsole": {"href": console},
+        "author": {"href": f"https://author-{host}"},
+        "publish": {"href": f"https://publish-{host}"},
+        "preview": {"href": f"https://preview-{host}"},
+    }
+
+
+def test_get_environment__logs_not_emulated(api: Api) -> None:
+    response = api.get(f"{environment(DEV)}/logs?service=author&name=aemerror&days=1")
+    expected = error(501, "The emulator does not serve logs")
+    assert (response.status_code, response.json()) == (501, expected)
 
 
 def test_get_environment__not_found(api: Api) -> None:

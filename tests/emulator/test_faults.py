@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import requests
 
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 
 from .conftest import (
     DEV,
@@ -103,7 +103,9 @@ def test_drop_fault(api: Api, emulator: EmulatorControl) -> None:
     assert (dropped["method"], dropped["status"], dropped["fault"]) == ("POST", None, "drop")
 
 
-def test_fail_fault__infrastructure_create(api: Api, emulator: EmulatorControl) -> None:
+def test_fail_fault__infrastructure_create(
+    api: Api, emulator: EmulatorControl, production_in_nld2: dict[str, Any]
+) -> None:
     emulator.inject_fault("fail", operation="infrastructure_create")
     created = api.create_infrastructure()
     assert created["status"] == "failed"

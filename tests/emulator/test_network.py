@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 
 from .conftest import (
     DEV,
@@ -124,13 +124,41 @@ def test_create_network_infrastructure__unknown_region(api: Api) -> None:
     _refused(response, error(400, CANNOT_CREATE, invalid))
 
 
-def test_create_network_infrastructure__first_not_in_primary_region(api: Api) -> None:
+def test_create_network_infrastructure__region_production_does_not_run_in(api: Api) -> None:
+    response = api.post(INFRASTRUCTURES, {"kind": "flexiblePortEgress", "region": "nld2"})
+    invalid = [("region", "the production environment 20003 does not run in nld2 (va7)")]
+    _refused(response, error(400, CANNOT_CREATE, invalid))
+
+
+def test_create_network_infrastructure__production_runs_in_nld2_too(
+    api: Api, emulator: EmulatorControl
+) -> None:
+    api.create_infrastructure()
+    emulator.add_region_deployment("10001", "20003", "nld2")
+    assert api.create_infrastructure(region="nld2")["status"] == "ready"
+
+
+def test_create_network_infrastructure__a_dev_region_is_not_enough(
+    api: Api, emulator: EmulatorControl
+) -> None:
+    api.create_infrastructure()
+    emulator.add_region_deployment("10001", "20001", "nld2")
+    response = api.post(INFRASTRUCTURES, {"kind": "flexiblePortEgress", "region": "nld2"})
+    invalid = [("region", "the production environment 20003 does not run in nld2 (va7)")]
+    _refused(response, error(400, CANNOT_CREATE, invalid))
+
+
+def test_create_network_infrastructure__first_not_in_primary_region(
+    api: Api, production_in_nld2: dict[str, Any]
+) -> None:
     response = api.post(INFRASTRUCTURES, {"kind": "flexiblePortEgress", "region": "nld2"})
     invalid = [("region", "the first network infrastructure must be in the primary region va7")]
     _refused(response, error(400, CANNOT_CREATE, invalid))
 
 
-def test_create_network_infrastructure__additional_region(api: Api) -> None:
+def test_create_network_infrastructure__additional_region(
+    api: Api, production_in_nld2: dict[str, Any]
+) -> None:
     api.create_infrastructure()
     body = api.create_infrastructure(region="nld2")
     assert (body["region"], body["isPrimaryRegion"]) == ("nld2", False)
@@ -172,7 +200,7 @@ def test_create_network_infrastructure__program_not_found(api: Api) -> None:
     _refused(response, error(404, "Program 19999 not found"))
 
 
-def test_get_network_infrastructures(api: Api) -> None:
+def test_get_network_infrastructures(api: Api, production_in_nld2: dict[str, Any]) -> None:
     first = api.create_infrastructure()
     second = api.create_infrastructure(region="nld2")
     body = api.body(INFRASTRUCTURES)

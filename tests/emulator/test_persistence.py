@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -12,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.server import EmulatorServer
 from aem_pulumi.emulator.timings import Timings
 
-from .conftest import DEV, INFRASTRUCTURES, Api, environment, infrastructure
+from .conftest import DEV, INFRASTRUCTURES, PROD, Api, environment, infrastructure
 
 SCRIPT = Path(sys.executable).with_name("aem-cloudmanager-emulator")
 
@@ -94,3 +97,34 @@ def test_state__in_memory_without_file(credentials: dict[str, str]) -> None:
         _api(credentials, server.url).create_infrastructure()
     with EmulatorServer(timings=Timings.zero()) as server:
         assert _api(credentials, server.url).body(INFRASTRUCTURES)["_totalNumberOfItems"] == 0
+
+
+def test_state__region_deployments_survive_restart(
+    tmp_path: Path, credentials: dict[str, str]
+) -> None:
+    state = tmp_path / "state.sqlite"
+    with EmulatorServer(state=state, timings=Timings.zero()) as server:
+        EmulatorControl(server.url).add_region_deployment("10001", PROD, "nld2")
+    with EmulatorServer(state=state, timings=Timings.zero()) as server:
+        api = _api(credentials, server.url)
+        api.create_infrastructure()
+        assert api.create_infrastructure(region="nld2")["isPrimaryRegion"] is False
+
+
+def test_state__file_older_than_region_deployments(
+    tmp_path: Path, credentials: dict[str, str]
+) -> None:
+    state = tmp_path / "state.sqlite"
+    with EmulatorServer(state=state, timings=Timings.zero()):
+        pass
+    with sqlite3.connect(state) as connection:
+        key = f"environments/{PROD}"
+        (body,) = connection.execute("SELECT body FROM documents WHERE key = ?", (key,)).fetchone()
+        old = {k: v for k, v in json.loads(body).items() if k != "region_deployments"}
+        connection.execute("UPDATE documents SET body = ? WHERE key = ?", (json.dumps(old), key))
+    connection.close()
+    with EmulatorServer(state=state, timings=Timings.zero()) as server:
+        api = _api(credentials, server.url)
+        listed = api.body(f"{environment(PROD)}/regionDeployments")["_embedded"]
+        regions = [(d["id"], d["region"], d["type"]) for d in listed["regionDeployments"]]
+        assert regions == [(PROD, "va7", "PRIMARY")]

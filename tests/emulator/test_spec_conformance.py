@@ -6,6 +6,7 @@ properties), so a field the spec does not declare fails as well.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,15 +24,32 @@ from aem_pulumi.emulator.auth import CLIENT_ID, CLIENT_SECRET, ORG_ID
 from aem_pulumi.emulator.server import EmulatorServer
 from aem_pulumi.emulator.timings import Timings
 
-from .conftest import DEV, INFRASTRUCTURES, PROGRAM, Api, environment, infrastructure, vpn_body
+from .conftest import (
+    DEV,
+    INFRASTRUCTURES,
+    PROGRAM,
+    VALIDATION_EXCEPTION,
+    Api,
+    environment,
+    infrastructure,
+    vpn_body,
+)
 
-SPEC_PATH = Path(__file__).parents[2].parent / "shared/reference/cloudmanager-api.yaml"
+# Adobe's Swagger file, vendored with its origin and licence (spec/README.md).
+SPEC_PATH = Path(__file__).with_name("spec") / "cloudmanager-api.yaml"
 SPEC_URI = "urn:cloudmanager-api"
+EMBEDDED_PROGRAM_ENVIRONMENTS = "http://ns.adobe.com/adobecloud/rel/environments"
 SERVED = (
+    "getPrograms",
+    "getTenants",
+    "getTenant",
+    "getProgramsForTenant",
     "getProgram",
     "getProgramRegions",
     "getEnvironments",
     "getEnvironment",
+    "getRegionDeployments",
+    "getRegionDeployment",
     "getNetworkInfrastructures",
     "createNetworkInfrastructure",
     "getNetworkInfrastructure",
@@ -62,10 +80,18 @@ class Walk:
 
 def _walk(walk: Walk) -> None:
     """Every served operation, in an order that makes each one succeed."""
+    walk.call("getPrograms", "GET", "/api/programs")
+    walk.call("getTenants", "GET", "/api/tenants")
+    walk.call("getTenant", "GET", "/api/tenant/emulator")
+    walk.call("getProgramsForTenant", "GET", "/api/tenant/emulator/programs")
     walk.call("getProgram", "GET", PROGRAM)
     walk.call("getProgramRegions", "GET", f"{PROGRAM}/regions")
     walk.call("getEnvironments", "GET", f"{PROGRAM}/environments")
     walk.call("getEnvironment", "GET", environment(DEV))
+    deployments = f"{environment(DEV)}/regionDeployments"
+    listed = walk.call("getRegionDeployments", "GET", deployments)
+    first = listed["_embedded"]["regionDeployments"][0]["id"]
+    walk.call("getRegionDeployment", "GET", f"{deployments}/{first}")
     created = walk.call("createNetworkInfrastructure", "POST", INFRASTRUCTURES, vpn_body())
     infra = infrastructure(created["id"])
     walk.call("getNetworkInfrastructures", "GET", INFRASTRUCTURES)
@@ -107,7 +133,8 @@ def spec() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def registry(spec: dict[str, Any]) -> Registry[Any]:
     """The strict spec, where `#/definitions/...` references resolve."""
-    resource = Resource.from_contents(_strict(spec), default_specification=DRAFT4)
+    contents = _strict(_with_behaviour_page(copy.deepcopy(spec)))
+    resource = Resource.from_contents(contents, default_specification=DRAFT4)
     return Registry().with_resource(SPEC_URI, resource)
 
 
@@ -122,6 +149,18 @@ def _strict(schema: Any) -> Any:
         strict["properties"] = {k: _strict(v) for k, v in schema["properties"].items()}
         strict.setdefault("additionalProperties", False)
     return strict
+
+
+def _with_behaviour_page(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec plus what the behaviour page adds: each listed program links its environments.
+
+    ("`GET /api/programs` lists the programs ..., each with `_links` `self` and
+    `http://ns.adobe.com/adobecloud/rel/environments`"; the spec's `EmbeddedProgram` lists only
+    `self` and `tenant`.)
+    """
+    links = spec["definitions"]["EmbeddedProgram"]["properties"]["_links"]["properties"]
+    links[EMBEDDED_PROGRAM_ENVIRONMENTS] = {"$ref": "#/definitions/HalLink"}
+    return spec
 
 
 def _operations(spec: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]]:
@@ -165,7 +204,7 @@ def test_operation__matches_spec(
     [
         ("GET", "/api/program/19999", None),
         ("POST", INFRASTRUCTURES, {"kind": "vpn", "region": "va7"}),
-        ("PATCH", f"{environment(DEV)}/variables", [{"name": "1X", "value": "1"}]),
+        ("PATCH", f"{environment('29999')}/variables", []),
     ],
 )
 def test_error__matches_bad_request_error(
@@ -174,3 +213,24 @@ def test_error__matches_bad_request_error(
     response = walk.api.call(method, path, json=body)
     assert response.status_code in (400, 404)
     assert _errors(registry, "#/definitions/BadRequestError", response.json()) == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("PATCH", f"{environment(DEV)}/variables", [{"name": "1X", "value": "1"}]),
+        ("PUT", f"{environment(DEV)}/advancedNetworking", {"portForwards": [{"portDest": 1}]}),
+    ],
+)
+def test_error__validation_exception(walk: Walk, method: str, path: str, body: Any) -> None:
+    response = walk.api.call(method, path, json=body)
+    problem = response.json()
+    assert (response.status_code, response.headers["Content-Type"]) == (
+        400,
+        "application/problem+json",
+    )
+    assert (problem["type"], problem["title"]) == (VALIDATION_EXCEPTION, "Constraint Violations")
+    assert all(
+        set(entry) == {"field", "code", "message"} and entry["field"] == field
+        for field, entry in problem["errors"].items()
+    )

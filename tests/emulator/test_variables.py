@@ -8,23 +8,20 @@ from typing import Any
 import pytest
 import requests
 
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 
-from .conftest import DEV, REL, Api, environment, error, poll
+from .conftest import DEV, REL, Api, environment, error, poll, problem, refused
 
 VARIABLES = f"{environment(DEV)}/variables"
 NAME_PATTERN = "^[a-zA-Z_][a-zA-Z_0-9]*$"
 
 
-def _refused(response: Any, expected: dict[str, Any]) -> None:
-    """The call was refused with exactly this body."""
-    assert (response.status_code, response.json()) == (expected["status"], expected)
+_refused = refused
 
 
 def _invalid(api: Api, updates: Any, name: str, reason: str) -> None:
-    """PATCH `updates` is refused naming one invalid parameter."""
-    expected = error(400, "Validation failed", [(name, reason)])
-    _refused(api.patch(VARIABLES, updates), expected)
+    """PATCH `updates` is refused with a validation-exception problem naming one field."""
+    _refused(api.patch(VARIABLES, updates), problem((name, reason)))
 
 
 def _statuses(api: Api) -> dict[str, str]:
@@ -55,8 +52,14 @@ def test_patch_environment_variables(api: Api, emulator: EmulatorControl) -> Non
     assert _statuses(api) == {"EMAIL_PASSWORD": "creating", "EMAIL_USERNAME": "creating"}
     api.wait_for_status(environment(DEV), "ready")
     assert api.variables() == [
-        {"name": "EMAIL_PASSWORD", "type": "secretString", "status": "ready"},
-        {"name": "EMAIL_USERNAME", "value": "apikey", "type": "string", "status": "ready"},
+        {"name": "EMAIL_PASSWORD", "type": "secretString", "service": "", "status": "ready"},
+        {
+            "name": "EMAIL_USERNAME",
+            "value": "apikey",
+            "type": "string",
+            "service": "",
+            "status": "ready",
+        },
     ]
 
 
@@ -106,8 +109,35 @@ def test_patch_environment_variables__per_service(api: Api) -> None:
             {"name": "MODE", "value": "publish", "service": "publish"},
         ]
     )
-    found = [(v.get("service"), v["value"]) for v in api.variables()]
-    assert found == [(None, "all"), ("author", "author"), ("publish", "publish")]
+    found = [(v["service"], v["value"]) for v in api.variables()]
+    assert found == [("", "all"), ("author", "author"), ("publish", "publish")]
+
+
+def test_patch_environment_variables__all_services_listed_with_empty_service(api: Api) -> None:
+    api.set_variables([{"name": "MODE", "value": "all"}])
+    assert api.variables() == [
+        {"name": "MODE", "value": "all", "type": "string", "service": "", "status": "ready"}
+    ]
+
+
+def test_patch_environment_variables__empty_service_refused(api: Api) -> None:
+    reason = "Input should be 'author', 'publish' or 'preview'"
+    _invalid(api, [{"name": "MODE", "value": "1", "service": ""}], "[0].service", reason)
+
+
+def test_patch_environment_variables__missing_name(api: Api) -> None:
+    _invalid(api, [{"value": "1"}], "[0].name", "is required")
+
+
+def test_patch_environment_variables__every_problem_listed(api: Api) -> None:
+    api.set_variables([{"name": "MODE", "value": "1", "type": "secretString"}])
+    updates = [{"name": "MODE", "value": "x" * 500, "type": "secretString"}, {"name": "MODE"}]
+    expected = problem(
+        ("[0].value", "a secretString value must be less than 500 characters"),
+        ("[1].name", "repeats [0] (same name and service)"),
+        ("[1].type", "MODE is a secretString: send type secretString to delete it"),
+    )
+    _refused(api.patch(VARIABLES, updates), expected)
 
 
 def test_patch_environment_variables__repeated_variable(api: Api) -> None:
@@ -167,7 +197,8 @@ def test_patch_environment_variables__not_an_array(api: Api) -> None:
 def test_patch_environment_variables__too_many(api: Api) -> None:
     api.set_variables([{"name": f"VAR_{i}", "value": "1"} for i in range(200)])
     response = api.patch(VARIABLES, [{"name": "ONE_MORE", "value": "1"}])
-    _refused(response, error(400, "Environment 20001 would hold 201 variables; at most 200"))
+    reason = "environment 20001 would hold 201 variables; at most 200"
+    _refused(response, problem(("body", reason)))
 
 
 def test_patch_environment_variables__busy(api: Api, emulator: EmulatorControl) -> None:

@@ -10,7 +10,7 @@ import pytest
 from pulumi.runtime import rpc
 
 from aem_pulumi.client import CloudManagerClient, NotFoundError
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.client.settings import ENV_NAMES
 from aem_pulumi.core.advanced_networking import AdvancedNetworkingInputs
 from aem_pulumi.core.errors import OperationFailed, ProviderError, WaitTimeout

@@ -12,7 +12,7 @@ import pulumi
 import pytest
 
 from aem_pulumi.client import CloudManagerClient
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.core.errors import ProviderError
 from aem_pulumi.core.inputs import UNKNOWN
 from aem_pulumi.dynamic import provider as base
@@ -32,8 +32,9 @@ Rule = tuple[str, int, int]
 
 @pytest.fixture
 def infrastructure(emulator: EmulatorControl, api: CloudManagerClient) -> None:
-    """A ready network infrastructure in the program (timings are 0: ready at once)."""
-    infra = NetworkInfrastructure(kind="flexiblePortEgress", region="va7")
+    """A ready network infrastructure in the program (timings are 0: ready at once); dedicated,
+    because these tests set non-proxy hosts, which a flexiblePortEgress program refuses."""
+    infra = NetworkInfrastructure(kind="dedicatedEgressIp", region="va7")
     api.create_network_infrastructure(PROGRAM, infra)
     emulator.clear_requests()
 

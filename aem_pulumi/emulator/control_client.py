@@ -70,6 +70,13 @@ class EmulatorControl:
         body.update({k: v for k, v in (("id", id), ("region", region)) if v is not None})
         return self._call("POST", f"programs/{program_id}/environments", body)
 
+    def add_region_deployment(
+        self, program_id: str, environment_id: str, region: str
+    ) -> dict[str, Any]:
+        """Make an environment run in one more of its program's regions; answers the deployment."""
+        path = f"programs/{program_id}/environments/{environment_id}/regionDeployments"
+        return self._call("POST", path, {"region": region})
+
     def make_busy(self, program_id: str, environment_id: str, seconds: float) -> dict[str, Any]:
         """Keep an environment `updating` for `seconds`, like a pipeline run."""
         path = f"programs/{program_id}/environments/{environment_id}/busy"
