@@ -22,6 +22,7 @@ from aem_pulumi.core.advanced_networking import (
     VpnInputs,
 )
 from aem_pulumi.core.environment_advanced_networking import EnvironmentAdvancedNetworkingInputs
+from aem_pulumi.core.environment_variables import EnvironmentVariablesInputs
 from aem_pulumi.core.port_forward import PortForwardInputs
 from aem_pulumi.core.variables import SecretInputs, VariableInputs
 from aem_pulumi.core.writer.networking import PortForwardRule
@@ -40,6 +41,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("PortForward", PortForwardInputs),
     ("EnvironmentSecret", SecretInputs),
     ("EnvironmentVariable", VariableInputs),
+    ("EnvironmentVariables", EnvironmentVariablesInputs),
 ]
 
 

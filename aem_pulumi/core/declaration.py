@@ -37,6 +37,9 @@ class Context:
     """What the stack's state holds (ownership, issue 10)."""
     force_delete: bool = False
     """Delete objects changed outside Pulumi too (`AEM_FORCE_DELETE=true`)."""
+    adopt_all: bool = False
+    """Every create of this run may take over an existing object (`AEM_ADOPT=true`, the
+    recovery after an interrupted `up`)."""
 
     parents: tuple[str, ...] = ()
     """The type names of the components it sits in, innermost first (`MailService`)."""
@@ -53,7 +56,7 @@ class Context:
     def is_ours(self, identity: Identity, adopt: bool) -> bool:
         """Whether an existing object may be taken over: `adopt`, or the stack's state holds it
         (for this resource after an interrupted create, or for one a rename or move replaces)."""
-        return adopt or bool(self.ledger.holders(identity))
+        return adopt or self.adopt_all or bool(self.ledger.holders(identity))
 
     def other_holders(self, identity: Identity) -> list[str]:
         """Who else, in this deployment or in the stack's state, holds the object."""

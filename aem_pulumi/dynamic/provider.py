@@ -38,6 +38,9 @@ from aem_pulumi.dynamic.ledger import PARENTS_KEY, STACK_KEY, ledger_for
 
 PROVIDER_KEY = "__provider"
 FORCE_DELETE_ENV = "AEM_FORCE_DELETE"
+"""On: deletes remove objects changed outside Pulumi too."""
+ADOPT_ENV = "AEM_ADOPT"
+"""On: every create of the run may take over an existing object (recovery, README)."""
 # Every module holding a declaration; the first `configure()` imports them all (see there).
 CORE_MODULES = (
     "advanced_networking",
@@ -139,13 +142,14 @@ class DynamicProvider(ResourceProvider):
             CREDENTIALS.client(),
             parents=_parents(props),
             ledger=ledger_for(str(stack)) if stack else NoLedger(),
-            force_delete=force_delete(),
+            force_delete=_flag(FORCE_DELETE_ENV),
+            adopt_all=_flag(ADOPT_ENV),
         )
 
 
-def force_delete() -> bool:
-    """`AEM_FORCE_DELETE=true`: deletes remove objects changed outside Pulumi too."""
-    return os.environ.get(FORCE_DELETE_ENV, "").lower() in ("1", "true", "yes", "on")
+def _flag(name: str) -> bool:
+    """An on/off environment variable (`AEM_FORCE_DELETE`, `AEM_ADOPT`)."""
+    return os.environ.get(name, "").lower() in ("1", "true", "yes", "on")
 
 
 def _with_stack(outputs: dict[str, Any], props: Mapping[str, Any]) -> dict[str, Any]:

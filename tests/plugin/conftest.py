@@ -14,7 +14,7 @@ import pytest
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from aem_pulumi.client.emulator import EmulatorControl
+from aem_pulumi.emulator.control_client import EmulatorControl
 
 PLUGIN = Path(sys.executable).parent / "pulumi-resource-aem"
 STACK = "urn:pulumi:dev::proj::"
