@@ -7,13 +7,14 @@ replaces when a changed field carries the REPLACES marker (at any depth).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from aem_pulumi.client import CloudManagerClient, CloudManagerError
 from aem_pulumi.core.errors import OwnershipError
 from aem_pulumi.core.inputs import REPLACES, UNKNOWN, contains_unknown, has_marker, nested_model
 from aem_pulumi.core.ownership import CLAIMS, Identity
@@ -67,6 +68,34 @@ def check(declaration: Declaration[Any], news: Mapping[str, Any]) -> Checked:
     if contains_unknown(props):
         return Checked(_with_defaults(model, props), failures)
     return Checked(validated.model_dump(mode="json"), failures)
+
+
+def check_all(
+    declaration: Declaration[Any],
+    news: Mapping[str, Any],
+    who: str,
+    client: Callable[[], CloudManagerClient] | None = None,
+) -> Checked:
+    """What a front end's `check` answers: the model's failures, else a second claim, else what
+    only Cloud Manager can tell (read-only calls, skipped without credentials or on errors)."""
+    checked = check(declaration, news)
+    failures = checked.failures or claim_failures(declaration, checked.inputs, who)
+    if not failures and client is not None and declaration.live_check is not None:
+        failures = _live_failures(declaration, checked.inputs, client)
+    return Checked(checked.inputs, failures)
+
+
+def _live_failures(
+    declaration: Declaration[Any],
+    inputs: Mapping[str, Any],
+    client: Callable[[], CloudManagerClient],
+) -> list[Failure]:
+    assert declaration.live_check is not None
+    try:
+        found = declaration.live_check(inputs, client)
+    except (CloudManagerError, KeyError, TypeError, ValueError):
+        return []  # cannot judge now; the API itself refuses at `up`
+    return [Failure(p, r) for p, r in found]
 
 
 def claim_failures(

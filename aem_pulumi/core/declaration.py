@@ -139,6 +139,11 @@ class Declaration(Generic[In]):
     """The remote objects a resource with these inputs (or stored outputs) owns."""
     identity_property: str = ""
     """The input a second claim is reported on at preview."""
+    live_check: (
+        Callable[[Mapping[str, Any], Callable[[], CloudManagerClient]], list[tuple[str, str]]]
+        | None
+    ) = None
+    """Read-only checks at preview that need Cloud Manager: (property, reason) failures."""
     replace_on_drift: Callable[[Mapping[str, Any]], list[str]] = _no_drift_replacement
     """Inputs to report as replacing when the stored outputs show a drift no input can express
     (a variable that a refresh found of another type)."""

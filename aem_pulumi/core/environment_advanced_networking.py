@@ -7,15 +7,17 @@ Every change goes through the environment writer (`core.writer`), merged with th
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
+from aem_pulumi.client import CloudManagerClient
+from aem_pulumi.core.advanced_networking import is_history
 from aem_pulumi.core.declaration import Context, Created, Declaration, Found
 from aem_pulumi.core.errors import InvalidInputs
-from aem_pulumi.core.inputs import REPLACES, Inputs, Timeouts
+from aem_pulumi.core.inputs import REPLACES, Inputs, Timeouts, contains_unknown
 from aem_pulumi.core.ownership import CLAIMS, Identity, describe
 from aem_pulumi.core.progress import report
 from aem_pulumi.core.writer.networking import (
@@ -205,6 +207,26 @@ def _port_orig(rule: Any) -> int | None:
         return None
 
 
+def live_check(
+    props: Mapping[str, Any], client: Callable[[], CloudManagerClient]
+) -> list[tuple[str, str]]:
+    """Non-proxy hosts exist only for dedicatedEgressIp and vpn (behaviour page): refuse them on
+    a program whose infrastructure is flexiblePortEgress (one read, only when hosts are given)."""
+    if not props.get("non_proxy_hosts") or contains_unknown(props.get("program_id")):
+        return []
+    program_id = str(props["program_id"])
+    kinds = {i.kind for i in client().list_network_infrastructures(program_id) if not is_history(i)}
+    if "flexiblePortEgress" not in kinds:
+        return []
+    return [
+        (
+            "non_proxy_hosts",
+            f"program {program_id} uses flexiblePortEgress, which has no non-proxy hosts (only "
+            "dedicatedEgressIp and vpn do); remove non_proxy_hosts",
+        )
+    ]
+
+
 ENVIRONMENT_ADVANCED_NETWORKING: Declaration[EnvironmentAdvancedNetworkingInputs] = Declaration(
     name="EnvironmentAdvancedNetworking",
     description=(
@@ -218,4 +240,5 @@ ENVIRONMENT_ADVANCED_NETWORKING: Declaration[EnvironmentAdvancedNetworkingInputs
     id_format="{program_id}/{environment_id}",
     identities=identities,
     identity_property="environment_id",
+    live_check=live_check,
 )

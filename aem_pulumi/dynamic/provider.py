@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import pulumi
@@ -26,6 +26,7 @@ from pulumi.dynamic import (
 )
 from pydantic import ValidationError as PydanticValidationError
 
+from aem_pulumi.client import CloudManagerClient, ConfigurationError
 from aem_pulumi.client.settings import ENV_NAMES, config_key
 from aem_pulumi.core import checking
 from aem_pulumi.core.credentials import Credentials
@@ -76,11 +77,9 @@ class DynamicProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate the inputs against the model; every error becomes a failure on its property.
         A second resource of the deployment declaring the same object fails here too."""
-        checked = checking.check(self.declaration, news)
+        who = self.declaration.who(str(news.get("resource_name")), _parents(news))
+        checked = checking.check_all(self.declaration, news, who, _client_if_configured())
         failures = checked.failures
-        if not failures:
-            who = self.declaration.who(str(news.get("resource_name")), _parents(news))
-            failures = checking.claim_failures(self.declaration, checked.inputs, who)
         hidden = {k: v for k, v in news.items() if k in (STACK_KEY, PARENTS_KEY)}
         return CheckResult(
             {**checked.inputs, **hidden}, [CheckFailure(f.property, f.reason) for f in failures]
@@ -145,6 +144,15 @@ class DynamicProvider(ResourceProvider):
             force_delete=_flag(FORCE_DELETE_ENV),
             adopt_all=_flag(ADOPT_ENV),
         )
+
+
+def _client_if_configured() -> Callable[[], CloudManagerClient] | None:
+    """The client for read-only checks at preview, when the credentials are there."""
+    try:
+        client = CREDENTIALS.client()
+    except ConfigurationError:
+        return None
+    return lambda: client
 
 
 def _flag(name: str) -> bool:

@@ -751,3 +751,37 @@ def test_resource_class__props(mocks: Mocks) -> Any:
         assert values == ["10001/20001", [SMTP]]
 
     return pulumi.Output.all(resource.id, resource.port_forwards).apply(check)
+
+
+def test_check__non_proxy_hosts_refused_on_flexible_port_egress(
+    emulator: EmulatorControl, api: CloudManagerClient
+) -> None:
+    api.create_network_infrastructure(
+        PROGRAM, NetworkInfrastructure(kind="flexiblePortEgress", region="va7")
+    )
+    emulator.clear_requests()
+
+    result = EnvironmentAdvancedNetworkingProvider().check(
+        {}, props(non_proxy_hosts=["*.example.com"])
+    )
+
+    [failure] = result.failures
+    assert (failure.property, failure.reason) == (
+        "non_proxy_hosts",
+        "program 10001 uses flexiblePortEgress, which has no non-proxy hosts (only "
+        "dedicatedEgressIp and vpn do); remove non_proxy_hosts",
+    )
+    assert [r["method"] for r in emulator.requests() if r["path"].startswith("/api/")] == ["GET"]
+
+
+def test_check__non_proxy_hosts_accepted_on_dedicated_egress(
+    provider: EnvironmentAdvancedNetworkingProvider,
+) -> None:
+    assert provider.check({}, props(non_proxy_hosts=["*.example.com"])).failures == []
+
+
+def test_check__no_api_call_without_non_proxy_hosts(emulator: EmulatorControl) -> None:
+    emulator.clear_requests()
+
+    assert EnvironmentAdvancedNetworkingProvider().check({}, props()).failures == []
+    assert emulator.requests() == []
