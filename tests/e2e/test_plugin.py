@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.auth import CLIENT_ID, CLIENT_SECRET, ORG_ID
+from aem_pulumi.emulator.control_client import EmulatorControl
 
 from .harness import PulumiCLI, PulumiCLIFactory
 

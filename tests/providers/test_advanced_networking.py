@@ -10,7 +10,6 @@ import pytest
 from pulumi.runtime import rpc
 
 from aem_pulumi.client import CloudManagerClient, NotFoundError
-from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.client.settings import ENV_NAMES
 from aem_pulumi.core.advanced_networking import AdvancedNetworkingInputs
 from aem_pulumi.core.errors import OperationFailed, ProviderError, WaitTimeout
@@ -18,6 +17,7 @@ from aem_pulumi.core.ownership import CLAIMS
 from aem_pulumi.dynamic import provider as base
 from aem_pulumi.dynamic.advanced_networking import AdvancedNetworkingProvider
 from aem_pulumi.dynamic.ledger import STACK_KEY
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate
 from aem_pulumi.models.network import NetworkInfrastructure
 

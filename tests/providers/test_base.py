@@ -10,10 +10,10 @@ from pulumi.dynamic.config import Config
 from pulumi.runtime import rpc
 
 from aem_pulumi.client import ConfigurationError
-from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.client.settings import ENV_NAMES
 from aem_pulumi.dynamic import provider as base
 from aem_pulumi.dynamic.port_forward import PortForwardProvider
+from aem_pulumi.emulator.control_client import EmulatorControl
 
 INPUTS = {
     "resource_name": "smtp",

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from aem_pulumi.client import CloudManagerClient
-from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.core.errors import ProviderError
 from aem_pulumi.dynamic.environment_variables import EnvironmentVariablesProvider
 from aem_pulumi.dynamic.variables import EnvironmentSecretProvider
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.models.variables import VariableUpdate
 
 PROGRAM, DEV = "10001", "20001"

@@ -14,12 +14,12 @@ import pulumi
 import pytest
 
 from aem_pulumi.client import CloudManagerClient
-from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.core.errors import ProviderError
 from aem_pulumi.core.inputs import UNKNOWN
 from aem_pulumi.dynamic import provider as base
 from aem_pulumi.dynamic.ledger import STACK_KEY
 from aem_pulumi.dynamic.port_forward import PortForwardProvider
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
 from aem_pulumi.models.network import NetworkInfrastructure
 

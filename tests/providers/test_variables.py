@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from aem_pulumi.client import CloudManagerClient
-from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.core.errors import ProviderError
 from aem_pulumi.core.inputs import UNKNOWN
 from aem_pulumi.core.variables import SecretInputs
 from aem_pulumi.dynamic.variables import EnvironmentSecretProvider, EnvironmentVariableProvider
+from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.models.variables import Variable, VariableUpdate
 
 PROGRAM, DEV, STAGE = "10001", "20001", "20002"
