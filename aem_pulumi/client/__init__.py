@@ -16,6 +16,7 @@ from aem_pulumi.client.errors import (
     NotFoundError,
     RateLimitError,
     ServerError,
+    UnreadableResponseError,
     ValidationError,
 )
 from aem_pulumi.client.network import NetworkOperations
@@ -37,6 +38,7 @@ __all__ = [
     "RateLimitError",
     "RetryPolicy",
     "ServerError",
+    "UnreadableResponseError",
     "ValidationError",
 ]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aem_pulumi.client.transport import Transport
-from aem_pulumi.models.base import embedded
 from aem_pulumi.models.environments import Environment
 
 
@@ -12,10 +11,10 @@ class EnvironmentOperations(Transport):
 
     def list_environments(self, program_id: str) -> list[Environment]:
         """Every environment of the program."""
-        body = self._request("GET", f"/api/program/{program_id}/environments").json()
-        return [Environment.model_validate(item) for item in embedded(body, "environments")]
+        path = f"/api/program/{program_id}/environments"
+        return self._read_list(Environment, path, "environments")
 
     def get_environment(self, program_id: str, environment_id: str) -> Environment:
         """The environment, or `NotFoundError`."""
         path = f"/api/program/{program_id}/environment/{environment_id}"
-        return Environment.model_validate(self._request("GET", path).json())
+        return self._read(Environment, "GET", path)

@@ -31,6 +31,19 @@ class APIConnectionError(CloudManagerError):
         self.sent = sent  # False only when the request surely never reached the server
 
 
+class UnreadableResponseError(CloudManagerError):
+    """A 2xx answer whose body cannot be read: not JSON, or a needed field missing or unusable."""
+
+    def __init__(
+        self, message: str, *, method: str, path: str, field: str, request_id: str | None
+    ) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+        self.field = field  # where in the body, e.g. `_embedded.variables[0].name`
+        self.request_id = request_id
+
+
 class APIError(CloudManagerError):
     """An HTTP error answer: status, title, invalid parameters and the `x-request-id`."""
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import logging
 
 from aem_pulumi.client.errors import APIConnectionError, ServerError, ValidationError
+from aem_pulumi.client.responses import read_one
 from aem_pulumi.client.retry import wait_or_raise
 from aem_pulumi.client.transport import Transport
-from aem_pulumi.models.base import embedded
-from aem_pulumi.models.network import NetworkInfrastructure
+from aem_pulumi.models.network import (
+    HISTORY,
+    NetworkInfrastructure,
+    NetworkInfrastructureRepresentation,
+)
 
 log = logging.getLogger("aem_pulumi.client")
 
@@ -20,24 +24,23 @@ def _secrets(infrastructure: NetworkInfrastructure) -> list[str]:
 class NetworkOperations(Transport):
     """The five `networkInfrastructure` operations."""
 
-    def list_network_infrastructures(self, program_id: str) -> list[NetworkInfrastructure]:
-        """Every infrastructure of the program (one per region at most)."""
-        body = self._request("GET", f"/api/program/{program_id}/networkInfrastructures").json()
-        return [
-            NetworkInfrastructure.model_validate(i)
-            for i in embedded(body, "networkInfrastructures")
-        ]
+    def list_network_infrastructures(
+        self, program_id: str
+    ) -> list[NetworkInfrastructureRepresentation]:
+        """Every infrastructure of the program, `deleted` ones (history) included."""
+        path = f"/api/program/{program_id}/networkInfrastructures"
+        return self._read_list(NetworkInfrastructureRepresentation, path, "networkInfrastructures")
 
     def get_network_infrastructure(
         self, program_id: str, infrastructure_id: str
-    ) -> NetworkInfrastructure:
+    ) -> NetworkInfrastructureRepresentation:
         """The infrastructure, or `NotFoundError`."""
         path = f"/api/program/{program_id}/networkInfrastructure/{infrastructure_id}"
-        return NetworkInfrastructure.model_validate(self._request("GET", path).json())
+        return self._read(NetworkInfrastructureRepresentation, "GET", path)
 
     def create_network_infrastructure(
         self, program_id: str, infrastructure: NetworkInfrastructure
-    ) -> NetworkInfrastructure:
+    ) -> NetworkInfrastructureRepresentation:
         """Start creating it (status `creating`); safe against a POST whose answer was lost.
 
         After an ambiguous answer (a 5xx, or a connection lost once the request was sent) the
@@ -50,8 +53,12 @@ class NetworkOperations(Transport):
         while True:
             attempt += 1
             try:
-                response = self._request(
-                    "POST", path, json=infrastructure.to_api(), sensitive=_secrets(infrastructure)
+                return self._read(
+                    NetworkInfrastructureRepresentation,
+                    "POST",
+                    path,
+                    json=infrastructure.to_api(),
+                    sensitive=_secrets(infrastructure),
                 )
             except (ServerError, APIConnectionError) as exc:
                 if isinstance(exc, APIConnectionError) and not exc.sent:
@@ -72,28 +79,37 @@ class NetworkOperations(Transport):
                 if found is None:
                     raise
                 return found
-            return NetworkInfrastructure.model_validate(response.json())
 
     def update_network_infrastructure(
         self, program_id: str, infrastructure_id: str, infrastructure: NetworkInfrastructure
-    ) -> NetworkInfrastructure:
+    ) -> NetworkInfrastructureRepresentation:
         """Change a VPN's settings (status `updating`); the shared keys are sent every time."""
         path = f"/api/program/{program_id}/networkInfrastructure/{infrastructure_id}"
-        body = infrastructure.to_api()
-        response = self._request("PUT", path, json=body, sensitive=_secrets(infrastructure))
-        return NetworkInfrastructure.model_validate(response.json())
+        body, secrets = infrastructure.to_api(), _secrets(infrastructure)
+        return self._read(
+            NetworkInfrastructureRepresentation, "PUT", path, json=body, sensitive=secrets
+        )
 
     def delete_network_infrastructure(
         self, program_id: str, infrastructure_id: str
-    ) -> NetworkInfrastructure | None:
+    ) -> NetworkInfrastructureRepresentation | None:
         """Start deleting it (status `deleting`); None when the API answers without a body."""
         path = f"/api/program/{program_id}/networkInfrastructure/{infrastructure_id}"
         response = self._request("DELETE", path)
-        return NetworkInfrastructure.model_validate(response.json()) if response.content else None
+        if not response.content:
+            return None
+        secrets = self._tokens.secrets()
+        return read_one(
+            NetworkInfrastructureRepresentation,
+            response,
+            method="DELETE",
+            path=path,
+            sensitive=secrets,
+        )
 
     def _looked_up(
         self, program_id: str, wanted: NetworkInfrastructure, path: str
-    ) -> NetworkInfrastructure | None:
+    ) -> NetworkInfrastructureRepresentation | None:
         """The infrastructure an unanswered POST may have created, if it exists."""
         found = self._find_in_region(program_id, wanted)
         if found is not None:
@@ -104,8 +120,10 @@ class NetworkOperations(Transport):
 
     def _find_in_region(
         self, program_id: str, wanted: NetworkInfrastructure
-    ) -> NetworkInfrastructure | None:
+    ) -> NetworkInfrastructureRepresentation | None:
+        """The live infrastructure of `wanted`'s region and kind; `deleted` ones are history."""
         for existing in self.list_network_infrastructures(program_id):
-            if existing.region == wanted.region and existing.kind == wanted.kind:
+            live = existing.status not in HISTORY
+            if live and existing.region == wanted.region and existing.kind == wanted.kind:
                 return existing
         return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aem_pulumi.client.transport import Transport
-from aem_pulumi.models.base import embedded
 from aem_pulumi.models.programs import Program, Region
 
 
@@ -12,9 +11,8 @@ class ProgramOperations(Transport):
 
     def get_program(self, program_id: str) -> Program:
         """The program, or `NotFoundError`."""
-        return Program.model_validate(self._request("GET", f"/api/program/{program_id}").json())
+        return self._read(Program, "GET", f"/api/program/{program_id}")
 
     def list_regions(self, program_id: str) -> list[Region]:
         """The regions the program may use."""
-        body = self._request("GET", f"/api/program/{program_id}/regions").json()
-        return [Region.model_validate(item) for item in embedded(body, "regions")]
+        return self._read_list(Region, f"/api/program/{program_id}/regions", "regions")

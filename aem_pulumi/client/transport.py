@@ -11,6 +11,7 @@ import requests
 
 from aem_pulumi.client.auth import TokenProvider
 from aem_pulumi.client.errors import connection_error, make_error
+from aem_pulumi.client.responses import M, read_list, read_one
 from aem_pulumi.client.retry import RetryPolicy, call_with_retries
 from aem_pulumi.client.settings import ClientSettings
 
@@ -59,6 +60,27 @@ class Transport:
             ),
             secrets=lambda: sensitive + self._tokens.secrets(),
         )
+
+    def _read(
+        self,
+        model: type[M],
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        sensitive: Iterable[str] = (),
+    ) -> M:
+        """Send `method path` and read the answer as `model` (`UnreadableResponseError` if not)."""
+        sensitive = list(sensitive)
+        response = self._request(method, path, json=json, sensitive=sensitive)
+        secrets = sensitive + self._tokens.secrets()
+        return read_one(model, response, method=method, path=path, sensitive=secrets)
+
+    def _read_list(self, model: type[M], path: str, plural: str) -> list[M]:
+        """GET a HAL list and read its `_embedded.<plural>` items as `model`."""
+        response = self._request("GET", path)
+        secrets = self._tokens.secrets()
+        return read_list(model, response, plural, method="GET", path=path, sensitive=secrets)
 
     def _send_renewing(self, method: str, path: str, body: Any) -> requests.Response:
         """One attempt; a 401 (revoked or expired token) fetches a new token and sends once more."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aem_pulumi.client.transport import Transport
-from aem_pulumi.models.base import embedded
 from aem_pulumi.models.variables import Variable, VariableUpdate
 
 
@@ -18,8 +17,7 @@ class VariableOperations(Transport):
 
     def list_variables(self, program_id: str, environment_id: str) -> list[Variable]:
         """Every variable with its status; `secretString` ones come without a value."""
-        body = self._request("GET", _path(program_id, environment_id)).json()
-        return [Variable.model_validate(item) for item in embedded(body, "variables")]
+        return self._read_list(Variable, _path(program_id, environment_id), "variables")
 
     def patch_variables(
         self, program_id: str, environment_id: str, updates: Sequence[VariableUpdate]

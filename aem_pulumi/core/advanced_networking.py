@@ -32,6 +32,7 @@ from aem_pulumi.models.network import (
     DELETING,
     ERROR,
     FAILED,
+    HISTORY,
     READY,
     UPDATING,
     DhGroup,
@@ -44,8 +45,10 @@ from aem_pulumi.models.network import (
     IpsecPolicy,
     Kind,
     NetworkInfrastructure,
+    NetworkInfrastructureRepresentation,
     PfsGroup,
     VpnConnection,
+    VpnConnectionRepresentation,
 )
 
 MINUTES = 60.0
@@ -56,7 +59,6 @@ DEFAULTS: Mapping[str, float] = {
     "delete": 60 * MINUTES,
 }
 VPN_DEFAULTS: Mapping[str, float] = {**DEFAULTS, "create": 120 * MINUTES}
-HISTORY = frozenset({DELETED, "deleted_failed"})
 REGION = re.compile(r"[a-z]+[0-9]*")  # va7, nld2, aus5: Adobe's region names
 GONE = "(gone)"  # the status a 404 stands for while waiting on a delete
 
@@ -291,7 +293,7 @@ def identities(props: Mapping[str, Any]) -> list[Identity]:
     return [("network infrastructure", str(props["program_id"]), str(props["region"]))]
 
 
-def is_history(infrastructure: NetworkInfrastructure) -> bool:
+def is_history(infrastructure: NetworkInfrastructureRepresentation) -> bool:
     """`deleted` and `deleted_failed` infrastructures are history, not a region's infrastructure."""
     return infrastructure.status in HISTORY
 
@@ -311,7 +313,9 @@ def _split_id(id_: str, who: str) -> tuple[str, str]:
     return program_id, infrastructure_id
 
 
-def _outputs(inputs: AdvancedNetworkingInputs, found: NetworkInfrastructure) -> dict[str, Any]:
+def _outputs(
+    inputs: AdvancedNetworkingInputs, found: NetworkInfrastructureRepresentation
+) -> dict[str, Any]:
     """Every input (olds given to diff/update are outputs) plus the infrastructure's id and status."""
     return {**inputs.model_dump(mode="json"), "infrastructure_id": found.id, "status": found.status}
 
@@ -340,7 +344,9 @@ def _connection_to_api(connection: VpnConnectionInputs) -> VpnConnection:
     )
 
 
-def _vpn_from_api(found: NetworkInfrastructure, old_vpn: Any) -> dict[str, Any] | None:
+def _vpn_from_api(
+    found: NetworkInfrastructureRepresentation, old_vpn: Any
+) -> dict[str, Any] | None:
     """The VPN settings in input form; shared keys come from `old_vpn` (write-only in the API)."""
     if found.kind != "vpn":
         return None
@@ -353,7 +359,9 @@ def _vpn_from_api(found: NetworkInfrastructure, old_vpn: Any) -> dict[str, Any] 
     }
 
 
-def _connection_from_api(connection: VpnConnection, keys: Mapping[str, str]) -> dict[str, Any]:
+def _connection_from_api(
+    connection: VpnConnectionRepresentation, keys: Mapping[str, str]
+) -> dict[str, Any]:
     policy = connection.ipsec_policy
     return {
         "name": connection.name,
@@ -399,7 +407,7 @@ def _explained(who: str, action: str) -> Iterator[None]:
 
 def _existing_in_region(
     client: CloudManagerClient, inputs: AdvancedNetworkingInputs, who: str
-) -> NetworkInfrastructure | None:
+) -> NetworkInfrastructureRepresentation | None:
     action = f"listing the network infrastructures of program {inputs.program_id}"
     with _explained(who, action):
         found = client.list_network_infrastructures(inputs.program_id)
@@ -416,7 +424,9 @@ def _start_create(client: CloudManagerClient, inputs: AdvancedNetworkingInputs, 
     return created.id
 
 
-def _left_failed(existing: NetworkInfrastructure, inputs: AdvancedNetworkingInputs) -> bool:
+def _left_failed(
+    existing: NetworkInfrastructureRepresentation, inputs: AdvancedNetworkingInputs
+) -> bool:
     """Whether `existing` is a failed creation of what the inputs want (an earlier `up`'s)."""
     return existing.status in (FAILED, ERROR) and existing.kind == inputs.kind
 
@@ -424,7 +434,7 @@ def _left_failed(existing: NetworkInfrastructure, inputs: AdvancedNetworkingInpu
 def _delete_failed(
     client: CloudManagerClient,
     program_id: str,
-    existing: NetworkInfrastructure,
+    existing: NetworkInfrastructureRepresentation,
     deadline: Deadline,
     who: str,
 ) -> None:
@@ -443,7 +453,9 @@ def _delete_failed(
     _wait_gone(client, program_id, infrastructure_id, deadline, who)
 
 
-def _adopt(existing: NetworkInfrastructure, inputs: AdvancedNetworkingInputs, who: str) -> str:
+def _adopt(
+    existing: NetworkInfrastructureRepresentation, inputs: AdvancedNetworkingInputs, who: str
+) -> str:
     """The id of `existing` when `adopt` is set and it matches the inputs; else a ProviderError."""
     where = f"program {inputs.program_id} already has network infrastructure {existing.id}"
     where += f" ({existing.kind}, '{existing.status}') in region {inputs.region}"
@@ -460,7 +472,7 @@ def _adopt(existing: NetworkInfrastructure, inputs: AdvancedNetworkingInputs, wh
 
 
 def _adoption_differences(
-    existing: NetworkInfrastructure, inputs: AdvancedNetworkingInputs
+    existing: NetworkInfrastructureRepresentation, inputs: AdvancedNetworkingInputs
 ) -> list[str]:
     """What differs between `existing` and the inputs, shared keys aside (they are write-only)."""
     if existing.kind != inputs.kind:
@@ -493,7 +505,7 @@ def _differences(path: str, found: Any, wanted: Any) -> list[str]:
 
 def _get(
     client: CloudManagerClient, program_id: str, infrastructure_id: str, who: str
-) -> NetworkInfrastructure:
+) -> NetworkInfrastructureRepresentation:
     try:
         return client.get_network_infrastructure(program_id, infrastructure_id)
     except NotFoundError:
@@ -505,18 +517,18 @@ def _get(
 
 def _get_or_none(
     client: CloudManagerClient, program_id: str, infrastructure_id: str
-) -> NetworkInfrastructure | None:
+) -> NetworkInfrastructureRepresentation | None:
     try:
         return client.get_network_infrastructure(program_id, infrastructure_id)
     except NotFoundError:
         return None
 
 
-def _status(found: NetworkInfrastructure | None) -> str | None:
+def _status(found: NetworkInfrastructureRepresentation | None) -> str | None:
     return GONE if found is None else found.status
 
 
-def _details(found: NetworkInfrastructure | None) -> str:
+def _details(found: NetworkInfrastructureRepresentation | None) -> str:
     details = found.status_details if found is not None else None
     if details is None or not (details.message or details.error_code):
         return ""
@@ -525,13 +537,13 @@ def _details(found: NetworkInfrastructure | None) -> str:
 
 
 def _wait(
-    read: Callable[[], NetworkInfrastructure | None],
+    read: Callable[[], NetworkInfrastructureRepresentation | None],
     infrastructure_id: str,
     deadline: Deadline,
     who: str,
     **statuses: frozenset[str],
-) -> NetworkInfrastructure | None:
-    judged: Statuses[NetworkInfrastructure | None] = Statuses(
+) -> NetworkInfrastructureRepresentation | None:
+    judged: Statuses[NetworkInfrastructureRepresentation | None] = Statuses(
         ready=statuses["ready"],
         pending=statuses["pending"],
         failed=statuses.get("failed", frozenset()),
@@ -556,7 +568,7 @@ def _wait_ready(
     infrastructure_id: str,
     deadline: Deadline,
     who: str,
-) -> NetworkInfrastructure:
+) -> NetworkInfrastructureRepresentation:
     """Wait until `ready`; `failed`/`error` raise with the API's `statusDetails`."""
     found = _wait(
         lambda: _get(client, program_id, infrastructure_id, who),
@@ -595,7 +607,7 @@ def _wait_settled(
     infrastructure_id: str,
     deadline: Deadline,
     who: str,
-) -> NetworkInfrastructure | None:
+) -> NetworkInfrastructureRepresentation | None:
     """Wait while it is `creating`/`updating` (nothing can be deleted then); None when gone."""
     found = _wait(
         lambda: _get_or_none(client, program_id, infrastructure_id),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_camel
 
 
@@ -18,17 +18,28 @@ class ApiModel(BaseModel):
         return self.model_dump(by_alias=True, exclude_none=True, mode="json")
 
 
-class HalLink(ApiModel):
+class ResponseModel(ApiModel):
+    """An object as the API answers it: read leniently, never with the request-side rules.
+
+    The behaviour page's "Strict in, lenient out": answers carry values the spec does not list,
+    objects other tools made, and `null` where a field is simply not set. So response models
+    type enums as plain strings, apply no pattern or range, and read `null` as absent (the
+    field's default applies). Only what the client cannot do without stays required.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value is not None}
+        return data
+
+
+class HalLink(ResponseModel):
     """A HAL link (`_links.<rel>`)."""
 
     href: str
     templated: bool | None = None
-
-
-def embedded(body: dict[str, Any], plural: str) -> list[dict[str, Any]]:
-    """The items of a HAL list body (`_embedded.<plural>`), empty when absent."""
-    items = (body.get("_embedded") or {}).get(plural) or []
-    return list(items)
 
 
 REL = "http://ns.adobe.com/adobecloud/rel/"

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from aem_pulumi.models.base import ApiModel, HalLink
+from aem_pulumi.models.base import HalLink, ResponseModel
 
 READY = "ready"
 
 
-class Environment(ApiModel):
-    """A Cloud Manager environment (spec `Environment`); `status` is `ready` when writable."""
+class Environment(ResponseModel):
+    """A Cloud Manager environment (spec `Environment`); `status` is `ready` when writable.
+
+    `type` and `status` are any string: the real service answers values the spec does not list
+    (`rde`, `hibernated`, ...), and a provider names them rather than failing to read them.
+    """
 
     id: str
-    program_id: str
+    program_id: str | None = None
     name: str | None = None
     description: str | None = None
     type: str | None = None

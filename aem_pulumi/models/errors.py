@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from aem_pulumi.models.base import ApiModel
+from aem_pulumi.models.base import ApiModel, ResponseModel
 
 ERROR_TYPE = "http://ns.adobe.com/adobecloud/error"
 VALIDATION_EXCEPTION_TYPE = "http://ns.adobe.com/adobecloud/validation-exception"
@@ -41,7 +41,7 @@ class GatewayError(ApiModel):
     message: str
 
 
-class ErrorDetails(ApiModel):
+class ErrorDetails(ResponseModel):
     """The spec's `ErrorDetailsRepresentation`, found in `statusDetails` of failed operations."""
 
     error_code: str | None = None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from aem_pulumi.models.base import ApiModel
+from aem_pulumi.models.base import ApiModel, ResponseModel
 
 VariableType = Literal["string", "secretString"]
 Service = Literal["author", "publish", "preview"]
@@ -21,14 +21,24 @@ SECRET_VALUE_MAX = 499  # "must be less than 500 characters"
 MAX_VARIABLES = 200
 
 
-class Variable(ApiModel):
-    """A variable as GET lists it; a `secretString` comes without its value."""
+class Variable(ResponseModel):
+    """A variable as GET lists it; a `secretString` comes without its value.
+
+    `type`, `service` and `status` are any string (the API may add values). `service` is None for
+    an all-services variable, whether the API left it out or answered `""` (the real backend does;
+    wcm-io's pippo had to handle it): the rest of the package sees one form.
+    """
 
     name: str
     value: str | None = Field(default=None, repr=False)
-    type: VariableType = STRING
-    service: Service | None = None
+    type: str = STRING
+    service: str | None = None
     status: str | None = None
+
+    @field_validator("service", mode="before")
+    @classmethod
+    def _all_services(cls, value: Any) -> Any:
+        return None if value == "" else value
 
 
 class VariableUpdate(ApiModel):

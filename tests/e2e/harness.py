@@ -147,6 +147,25 @@ class PulumiCLI:
         return _json_object(result.stdout)
 
 
+def failed_run(cli: PulumiCLI, *args: str) -> str:
+    """Run a command that must fail; answers its output (stdout and stderr)."""
+    result = cli.run(*args, check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"`pulumi {' '.join(args)}` succeeded:\n{output}"
+    return output
+
+
+def state_of(cli: PulumiCLI) -> tuple[set[str], list[dict[str, Any]]]:
+    """The names of the stack's custom resources, and its pending operations."""
+    deployment = cli.export()["deployment"]
+    names = {
+        r["urn"].rsplit("::", 1)[1]
+        for r in deployment.get("resources") or []
+        if r.get("custom") and not r["type"].startswith("pulumi:providers:")
+    }
+    return names, list(deployment.get("pending_operations") or [])
+
+
 def _json_object(text: str) -> dict[str, Any]:
     value = json.loads(text)
     if not isinstance(value, dict):

@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aem_pulumi.emulator.auth import CLIENT_ID, CLIENT_SECRET, ORG_ID
+
+from .harness import PulumiCLI, PulumiCLIFactory
+from .leaks import Exposure
+
 PROJECT = "aem-reliability"
 SPEC_FILE = "resources.json"
 
@@ -113,6 +118,39 @@ def write_project(project_dir: Path, spec: Spec) -> Path:
     (project_dir / "__main__.py").write_text(PROGRAM)
     spec.write(project_dir)
     return project_dir
+
+
+def new_stack(
+    factory: PulumiCLIFactory,
+    workdir: Path,
+    url: str,
+    spec: Spec,
+    exposure: Exposure,
+    poll_interval: float = 0.1,
+) -> PulumiCLI:
+    """A stack `rel` of the generated project in `workdir`, pointed at the emulator at `url`."""
+    project = write_project(workdir / "project", spec)
+    env = {"AEM_CLIENT_SECRET": CLIENT_SECRET, "AEM_POLL_INTERVAL": str(poll_interval)}
+    cli = factory(project, env=env, state_dir=workdir / "state")
+    exposure.clis.append(cli)
+    cli.stack_init("rel")
+    settings = {
+        "aem:apiUrl": url,
+        "aem:imsUrl": url,
+        "aem:clientId": CLIENT_ID,
+        "aem:orgId": ORG_ID,
+    }
+    plain = [arg for key, value in settings.items() for arg in ("--plaintext", f"{key}={value}")]
+    cli.run("config", "set-all", *plain)
+    write_spec(cli, spec, exposure)
+    return cli
+
+
+def write_spec(cli: PulumiCLI, spec: Spec, exposure: Exposure) -> None:
+    """Give the program `spec`: resources.json, and the secret values through stdin."""
+    spec.write(cli.project_dir)
+    exposure.secret_values.update(spec.secrets.values())
+    cli.config_set("secretValues", json.dumps(spec.secrets), secret=True)
 
 
 # --- building blocks ---------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,9 @@ from aem_pulumi.emulator.timings import Timings
 from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
 from aem_pulumi.models.variables import VariableUpdate
 
+from .cloud_manager import port_forwards, variables, wait_environment_ready, writes
 from .harness import PulumiCLI, PulumiCLIFactory
+from .processes import BackgroundUp, wait_for_request
 from .projects import (
     CLIENT_SECRET,
     ENVIRONMENTS,
@@ -331,19 +332,32 @@ def test_up__create_waiting_longer_than_180s(
     tmp_path: Path,
 ) -> None:
     # pulumi/pulumi#13841 reported Python dynamic operations hanging after about 180 s; creating
-    # network infrastructure really takes 15+ minutes.
-    emulator.set_timings(infrastructure_create=200)
+    # network infrastructure really takes 15+ minutes. The emulator's create lasts 200 s.
+    assert emulator.set_timings(infrastructure_create=200)["infrastructure_create"] == 200
     network = network_stack(pulumi_cli_factory, tmp_path, emulator.url, poll_interval=1.0)
 
-    started = time.monotonic()
-    network.up()
-    elapsed = time.monotonic() - started
-    print(f"pulumi up of the network stack took {elapsed:.0f} s")
+    running = BackgroundUp(network, tmp_path / "up.log")
+    try:
+        wait_for_request(emulator, "GET", r"/networkInfrastructure/\d+$", running)
+        [polled] = cloud_manager.list_network_infrastructures(PROGRAM_ID)
+        code, output = running.wait(timeout=400)
+    finally:
+        if running.running():
+            running.kill()
 
+    assert code == 0, output
+    # The provider's first status read found the create in progress, and the provider went on
+    # reading until the emulator made it `ready`, 200 s after the POST: it waited through it.
+    assert polled.status == "creating"
+    reads = [
+        r
+        for r in emulator.requests()
+        if r["method"] == "GET" and r["path"].endswith(f"/networkInfrastructure/{polled.id}")
+    ]
+    assert len(reads) > 1 and {r["status"] for r in reads} == {200}
     [found] = cloud_manager.list_network_infrastructures(PROGRAM_ID)
-    assert found.status == "ready"
+    assert (found.id, found.status) == (polled.id, "ready")
     assert network.outputs()["status"] == "ready"
-    assert elapsed >= 180  # the provider really waited through the create
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -365,43 +379,6 @@ def planned_steps(digest: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def planned_ops(digest: dict[str, Any]) -> dict[str, str]:
     """`{resource name: op}` of the steps that change something."""
     return {name: step["op"] for name, step in planned_steps(digest).items()}
-
-
-def port_forwards(
-    api: CloudManagerClient, environment_id: str
-) -> list[tuple[str, int, int]] | None:
-    """The environment's rules as (host, port_dest, port_orig); None when networking is disabled."""
-    configurations = api.get_advanced_networking(PROGRAM_ID, environment_id)
-    enabled = [c for c in configurations if c.advanced_networking_enabled]
-    if not enabled:
-        return None
-    return sorted((r.name or "", r.port_dest, r.port_orig) for r in enabled[0].port_forwards)
-
-
-def variables(
-    api: CloudManagerClient, environment_id: str
-) -> dict[str, tuple[str, str | None, str | None]]:
-    """The environment's variables: name -> (type, value (None for a secret), status)."""
-    return {
-        v.name: (v.type, v.value, v.status) for v in api.list_variables(PROGRAM_ID, environment_id)
-    }
-
-
-def wait_environment_ready(api: CloudManagerClient, environment_id: str) -> None:
-    """Wait (at most 20 s) until the environment is `ready` after a change made here."""
-    deadline = time.monotonic() + 20
-    while (status := api.get_environment(PROGRAM_ID, environment_id).status) != "ready":
-        assert time.monotonic() < deadline, f"environment {environment_id} still {status}"
-        time.sleep(0.1)
-
-
-def writes(emulator: EmulatorControl) -> list[tuple[str, str]]:
-    """The (method, path) of the API writes the emulator received since its log was cleared."""
-    return [
-        (r["method"], r["path"])
-        for r in emulator.requests()
-        if r["method"] in ("POST", "PUT", "PATCH", "DELETE") and r["path"].startswith("/api/")
-    ]
 
 
 def state_texts(cli: PulumiCLI) -> list[str]:

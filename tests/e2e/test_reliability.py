@@ -16,36 +16,29 @@ and judges the outcome on the emulator's state and request log:
    foreign rules and variables that stay untouched;
 8. 47 invalid configurations, each refused at `pulumi preview` naming the input, no API call;
 9. unknown environments and programs, refused at `up` before any write;
-10. last: nothing any case printed or stored holds the client secret, a secret value or a token.
+10. nothing a faulty run printed or stored holds the client secret, a secret value or a token.
+
+Besides case 10, what every case printed or stored is searched the same way when it ends (the
+`exposure` fixture, tests/e2e/leaks.py), so no case depends on another or on their order.
 
 The module runs its own emulator (its state in a SQLite file, where the digests of the tokens it
 issued can be read back), every operation taking FAST seconds unless a case says otherwise.
+The processes a case starts and kills are in tests/e2e/processes.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import os
 import re
-import signal
-import socket
-import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
-from aem_pulumi.client import ClientSettings, CloudManagerClient
-from aem_pulumi.emulator.auth import CLIENT_ID, CLIENT_SECRET, ORG_ID
 from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.server import EmulatorServer
 from aem_pulumi.emulator.timings import Timings
@@ -54,49 +47,31 @@ from aem_pulumi.models.network import NetworkInfrastructure
 from aem_pulumi.models.variables import VariableUpdate
 
 from . import reliability_programs as programs
-from .harness import PulumiCLI, PulumiCLIFactory
-from .reliability_programs import DEV, PROGRAM_ID, STAGE, Rule, Spec
-from .test_examples import port_forwards, variables, wait_environment_ready, writes
+from .cloud_manager import (
+    WRITE_METHODS,
+    CloudManager,
+    cloud_manager_at,
+    faults_left,
+    infrastructures,
+    port_forwards,
+    secret_names,
+    wait_environment_ready,
+    writes,
+)
+from .harness import PulumiCLI, PulumiCLIFactory, failed_run, state_of
+from .leaks import Exposure, find_leaks
+from .processes import (
+    HAS_PROC,
+    UP,
+    BackgroundUp,
+    EmulatorProcess,
+    free_port,
+    wait_for_request,
+)
+from .reliability_programs import DEV, PROGRAM_ID, STAGE, Rule, Spec, new_stack, write_spec
 
 FAST = 0.3
 """Seconds every asynchronous emulator operation takes unless a case sets its own."""
-UP = ("up", "--yes", "--non-interactive", "--skip-preview")
-WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-POLL = 0.05
-"""Seconds between looks at the emulator's request log while a background `up` runs."""
-HAS_PROC = Path("/proc/self/stat").exists()
-
-
-# --- what the suite exposed, for the final leak check -------------------------------------------
-
-
-@dataclass
-class Exposure:
-    """Everything the suite printed or stored, the secrets it used, and its figures."""
-
-    clis: list[PulumiCLI] = field(default_factory=list)
-    texts: dict[str, str] = field(default_factory=dict)
-    secret_values: set[str] = field(default_factory=lambda: {CLIENT_SECRET})
-    token_stores: list[Path] = field(default_factory=list)
-    faults: dict[str, int] = field(default_factory=dict)
-    bad_inputs: int = 0
-    kills: int = 0
-
-    def keep(self, label: str, text: str) -> None:
-        """Keep a text for the leak check, under a label that says where it came from."""
-        self.texts[f"{label} #{len(self.texts)}"] = text
-
-    def log(self, entries: list[dict[str, Any]]) -> None:
-        """Keep an emulator request log; count the faults it shows by kind."""
-        self.keep("emulator request log", json.dumps(entries))
-        for entry in entries:
-            if entry["fault"]:
-                self.faults[entry["fault"]] = self.faults.get(entry["fault"], 0) + 1
-
-
-@pytest.fixture(scope="module")
-def exposure() -> Exposure:
-    return Exposure()
 
 
 def fast_timings(**seconds: float) -> Timings:
@@ -105,29 +80,33 @@ def fast_timings(**seconds: float) -> Timings:
 
 
 @pytest.fixture(scope="module")
-def module_server(
-    tmp_path_factory: pytest.TempPathFactory, exposure: Exposure
-) -> Iterator[EmulatorServer]:
+def module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
     """This module's emulator on 127.0.0.1 (a free port), its state (token digests) in a file."""
     state = tmp_path_factory.mktemp("emulator") / "emulator.sqlite"
-    exposure.token_stores.append(state)
     with EmulatorServer(host="127.0.0.1", port=0, state=state, timings=fast_timings()) as server:
         yield server
 
 
-@dataclass
-class CloudManager:
-    """The emulator a case runs against: its URL, control plane and an API client to inspect it."""
-
-    url: str
-    control: EmulatorControl
-    api: CloudManagerClient
+def token_store(server: EmulatorServer) -> Path:
+    """The state file of an emulator started with one (where its token digests are)."""
+    assert server.state is not None
+    return server.state
 
 
-def cloud_manager_at(url: str) -> CloudManager:
-    settings = {"api_url": url, "ims_url": url, "client_id": CLIENT_ID}
-    settings |= {"client_secret": CLIENT_SECRET, "org_id": ORG_ID}
-    return CloudManager(url, EmulatorControl(url), CloudManagerClient(ClientSettings(**settings)))
+def check_nothing_leaked(exposure: Exposure, server: EmulatorServer) -> None:
+    """No secret value and no token of `exposure`'s in anything it holds (`server` plants one)."""
+    leaks = find_leaks(exposure, server.url)
+    print(f"\nleak check: {leaks.figures}")
+    assert leaks.secret_values == {}
+    assert leaks.tokens == {}
+
+
+@pytest.fixture
+def exposure(module_server: EmulatorServer) -> Iterator[Exposure]:
+    """What this case prints and stores; searched for secrets and tokens once the case ends."""
+    exposed = Exposure(token_stores=[token_store(module_server)])
+    yield exposed
+    check_nothing_leaked(exposed, module_server)
 
 
 @pytest.fixture
@@ -140,213 +119,9 @@ def cm(module_server: EmulatorServer, exposure: Exposure) -> Iterator[CloudManag
     cloud.control.clear_faults()
 
 
-# --- stacks -------------------------------------------------------------------------------------
-
-
-def new_stack(
-    factory: PulumiCLIFactory,
-    workdir: Path,
-    url: str,
-    spec: Spec,
-    exposure: Exposure,
-    poll_interval: float = 0.1,
-) -> PulumiCLI:
-    """A stack `rel` of the generated project in `workdir`, pointed at the emulator at `url`."""
-    project = programs.write_project(workdir / "project", spec)
-    env = {"AEM_CLIENT_SECRET": CLIENT_SECRET, "AEM_POLL_INTERVAL": str(poll_interval)}
-    cli = factory(project, env=env, state_dir=workdir / "state")
-    exposure.clis.append(cli)
-    cli.stack_init("rel")
-    settings = {
-        "aem:apiUrl": url,
-        "aem:imsUrl": url,
-        "aem:clientId": CLIENT_ID,
-        "aem:orgId": ORG_ID,
-    }
-    plain = [arg for key, value in settings.items() for arg in ("--plaintext", f"{key}={value}")]
-    cli.run("config", "set-all", *plain)
-    write_spec(cli, spec, exposure)
-    return cli
-
-
-def write_spec(cli: PulumiCLI, spec: Spec, exposure: Exposure) -> None:
-    """Give the program `spec`: resources.json, and the secret values through stdin."""
-    spec.write(cli.project_dir)
-    exposure.secret_values.update(spec.secrets.values())
-    cli.config_set("secretValues", json.dumps(spec.secrets), secret=True)
-
-
-def failed_run(cli: PulumiCLI, *args: str) -> str:
-    """Run a command that must fail; answers its output (stdout and stderr)."""
-    result = cli.run(*args, check=False)
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, f"`pulumi {' '.join(args)}` succeeded:\n{output}"
-    return output
-
-
-def state_of(cli: PulumiCLI) -> tuple[set[str], list[dict[str, Any]]]:
-    """The names of the stack's custom resources, and its pending operations."""
-    deployment = cli.export()["deployment"]
-    names = {
-        r["urn"].rsplit("::", 1)[1]
-        for r in deployment.get("resources") or []
-        if r.get("custom") and not r["type"].startswith("pulumi:providers:")
-    }
-    return names, list(deployment.get("pending_operations") or [])
-
-
-def secret_names(cm: CloudManager, environment_id: str) -> dict[str, str]:
-    """The environment's secretString variables: name -> status."""
-    found = variables(cm.api, environment_id)
-    return {
-        name: status or "" for name, (kind, _, status) in found.items() if kind == "secretString"
-    }
-
-
-def infrastructures(cm: CloudManager, program_id: str = PROGRAM_ID) -> list[tuple[str, str]]:
-    """The program's infrastructures as (kind, status)."""
-    return [(i.kind, i.status or "") for i in cm.api.list_network_infrastructures(program_id)]
-
-
-def faults_left(cm: CloudManager) -> list[dict[str, Any]]:
-    """The armed faults that have not fired (count faults disappear once spent)."""
-    return cm.control.faults()
-
-
 def secret_value(label: str) -> str:
     """A unique secret value, easy to find in any text."""
     return f"rel-{label}-{os.urandom(6).hex()}"
-
-
-# --- background runs and kills ------------------------------------------------------------------
-
-
-class BackgroundUp:
-    """`pulumi up` in the background, so a case can break something while it runs."""
-
-    def __init__(self, cli: PulumiCLI, output: Path) -> None:
-        self.output = output
-        self._file = output.open("w")
-        self.process = subprocess.Popen(
-            ["pulumi", *UP],
-            cwd=cli.project_dir,
-            env=cli.env,
-            stdout=self._file,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-
-    def running(self) -> bool:
-        return self.process.poll() is None
-
-    def wait(self, timeout: float = 180) -> tuple[int, str]:
-        """The exit code and the output, once the run ends."""
-        code = self.process.wait(timeout=timeout)
-        self._file.close()
-        return code, self.output.read_text()
-
-    def kill(self) -> None:
-        """SIGKILL the CLI and every process it started (plugins run in process groups of their own)."""
-        kill_tree(self.process.pid)
-        self.process.wait(timeout=30)
-        self._file.close()
-
-
-def kill_tree(root: int) -> None:
-    """Stop `root` and its descendants (so none can start another), then SIGKILL them all."""
-    stopped: list[int] = []
-    for _ in range(5):  # a process may have been starting a child: look again until stable
-        found = [pid for pid in [root, *_descendants(root)] if pid not in stopped]
-        if not found:
-            break
-        for pid in found:
-            _signal(pid, signal.SIGSTOP)
-        stopped += found
-    for pid in stopped:
-        _signal(pid, signal.SIGKILL)
-
-
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue  # the process ended meanwhile
-        children.setdefault(ppid, []).append(int(stat.parent.name))
-    found, queue = [], [root]
-    while queue:
-        for child in children.get(queue.pop(), []):
-            found.append(child)
-            queue.append(child)
-    return found
-
-
-def _signal(pid: int, signum: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
-        os.kill(pid, signum)
-
-
-def wait_for_request(
-    control: EmulatorControl, method: str, path: str, background: BackgroundUp, nth: int = 1
-) -> None:
-    """Wait (at most 60 s) until the emulator received the `nth` `method` on a path matching `path`."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and background.running():
-        seen = [
-            r for r in control.requests() if r["method"] == method and re.search(path, r["path"])
-        ]
-        if len(seen) >= nth:
-            return
-        time.sleep(POLL)
-    raise AssertionError(
-        f"`pulumi up` never sent {method} {path} (running: {background.running()})"
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class EmulatorProcess:
-    """`python -m aem_pulumi.emulator` on a fixed port with a state file: it can be SIGKILLed."""
-
-    def __init__(self, port: int, state: Path, timings: Timings, log: Path) -> None:
-        self.port, self.state, self.timings, self.log = port, state, timings, log
-        self.url = f"http://127.0.0.1:{port}"
-        self.process: subprocess.Popen[str] | None = None
-
-    def start(self) -> EmulatorProcess:
-        flags = [
-            arg
-            for name, seconds in self.timings.model_dump().items()
-            for arg in (f"--{name.replace('_', '-')}-seconds", str(seconds))
-        ]
-        command = [sys.executable, "-m", "aem_pulumi.emulator", "--host", "127.0.0.1"]
-        command += ["--port", str(self.port), "--state", str(self.state), *flags]
-        with self.log.open("a") as log:
-            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()  # printed once bound; "" if it exited
-        assert line.strip() == f"listening on {self.url}", f"emulator did not start: {line!r}"
-        return self
-
-    def kill(self) -> None:
-        """SIGKILL: no clean-up, no flush; the state file is all that survives."""
-        assert self.process is not None
-        self.process.kill()
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
 
 
 # --- 1. rate limiting -----------------------------------------------------------------------------
@@ -1068,11 +843,19 @@ BAD_INPUTS: dict[str, BadInput] = {
 
 
 @pytest.fixture(scope="module")
+def bad_input_exposure(module_server: EmulatorServer) -> Iterator[Exposure]:
+    """What the bad-input stack prints and stores; searched once every bad input was tried."""
+    exposed = Exposure(token_stores=[token_store(module_server)])
+    yield exposed
+    check_nothing_leaked(exposed, module_server)
+
+
+@pytest.fixture(scope="module")
 def bad_input_stack(
     module_server: EmulatorServer,
     pulumi_bin: Path,
     tmp_path_factory: pytest.TempPathFactory,
-    exposure: Exposure,
+    bad_input_exposure: Exposure,
 ) -> PulumiCLI:
     """One stack for every bad input: each case rewrites resources.json and previews."""
     spec = Spec(secrets=dict(BAD_SECRETS))
@@ -1084,13 +867,16 @@ def bad_input_stack(
         return PulumiCLI(project, state_dir, env)
 
     workdir = tmp_path_factory.mktemp("bad-input")
-    return new_stack(factory, workdir, module_server.url, spec, exposure)
+    return new_stack(factory, workdir, module_server.url, spec, bad_input_exposure)
 
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("case", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
 def test_preview__bad_input_named_without_api_call(
-    case: BadInput, bad_input_stack: PulumiCLI, module_server: EmulatorServer, exposure: Exposure
+    case: BadInput,
+    bad_input_stack: PulumiCLI,
+    module_server: EmulatorServer,
+    bad_input_exposure: Exposure,
 ) -> None:
     control = EmulatorControl(module_server.url)
     Spec().add(case.kind, case.resource, **case.args).write(bad_input_stack.project_dir)
@@ -1106,7 +892,7 @@ def test_preview__bad_input_named_without_api_call(
     else:
         assert case.reason in output, output
     assert control.requests() == []  # not even a token
-    exposure.bad_inputs += 1
+    bad_input_exposure.bad_inputs += 1
 
 
 # --- 9. an unknown environment or program: refused at `up`, before any write ----------------------
@@ -1144,79 +930,70 @@ def test_up__unknown_environment_or_program_fails_before_any_write(
 
 # --- 10. nothing secret anywhere ----------------------------------------------------------------
 
-TOKEN_RUN = re.compile(r"[A-Za-z0-9_-]{43,}")
-TOKEN_LENGTH = 43  # secrets.token_urlsafe(32), aem_pulumi/emulator/auth.py
-
-
-def issued_token_digests(stores: list[Path]) -> set[str]:
-    """The SHA-256 digests of every token the emulators issued (all they keep of a token)."""
-    digests: set[str] = set()
-    for store in stores:
-        with contextlib.closing(sqlite3.connect(store)) as db:
-            rows = db.execute("SELECT key FROM documents WHERE key LIKE 'tokens/%'").fetchall()
-        digests |= {str(key).removeprefix("tokens/") for (key,) in rows}
-    return digests
-
-
-def tokens_in(texts: list[str], digests: set[str]) -> set[str]:
-    """Every issued token found in `texts`: each 43-character urlsafe window, by its digest."""
-    return {
-        window
-        for text in texts
-        for run in TOKEN_RUN.findall(text)
-        for i in range(len(run) - TOKEN_LENGTH + 1)
-        if hashlib.sha256((window := run[i : i + TOKEN_LENGTH]).encode()).hexdigest() in digests
-    }
-
-
-def files_under(folder: Path, label: str, pattern: str = "*") -> dict[str, str]:
-    """Every file under `folder` (matching `pattern`), by `label/relative path`."""
-    files = sorted(p for p in folder.rglob(pattern) if p.is_file())
-    return {f"{label}/{p.relative_to(folder)}": p.read_text(errors="replace") for p in files}
-
-
-def _fresh_token(url: str) -> str:
-    form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "scope": "openid"}
-    form["client_secret"] = CLIENT_SECRET
-    return str(requests.post(f"{url}/ims/token/v3", data=form, timeout=10).json()["access_token"])
-
 
 @pytest.mark.e2e
-def test_zz_nothing_secret_leaks_anywhere(
-    module_server: EmulatorServer, exposure: Exposure, request: pytest.FixtureRequest
+def test_nothing_secret_leaks_anywhere(
+    module_server: EmulatorServer, pulumi_cli_factory: PulumiCLIFactory, tmp_path: Path
 ) -> None:
-    """Runs last: the client secret, secret values and tokens appear in nothing the suite saw."""
-    if not exposure.clis:
-        pytest.skip("checks what the other tests of this module exposed: run the whole module")
-    texts = dict(exposure.texts)
-    for index, cli in enumerate(exposure.clis):
-        cli.run("stack", "export")  # recorded in the transcript (secrets stay encrypted)
-        texts[f"stack {index}: CLI output and provider stderr"] = cli.transcript
-        texts |= files_under(cli.state_dir, f"stack {index}: state")
-        texts |= files_under(cli.project_dir, f"stack {index}: project", "Pulumi.*.yaml")
-    assert [label for label in texts if "/.pulumi/stacks/" in label]  # the checkpoints are in
-    planted = _fresh_token(module_server.url)  # proves the search finds a live token
-    digests = issued_token_digests(exposure.token_stores)
-    assert tokens_in([f"Authorization: Bearer {planted}"], digests) == {planted}
+    """The client secret, secret values and tokens appear in nothing a faulty run printed or stored.
 
-    leaked = {
-        value[:12] + "…": [label for label, text in texts.items() if value in text]
-        for value in exposure.secret_values
-        if any(value in text for text in texts.values())
-    }
-    tokens = {
-        label: tokens_in([text], digests)
-        for label, text in texts.items()
-        if tokens_in([text], digests)
-    }
+    Self-contained: it runs what handles secrets (a VPN's shared key and secret variables created,
+    rotated and deleted, through retried calls, a failed operation and a refused input), then
+    searches everything that run printed or stored.
+    """
+    exposure = Exposure(token_stores=[token_store(module_server)])
+    cloud = cloud_manager_at(module_server.url)
+    cloud.control.reset()
+    try:
+        expose_secrets(cloud, pulumi_cli_factory, tmp_path, exposure)
+    finally:
+        exposure.log(cloud.control.requests())
+        cloud.control.clear_faults()
+    check_nothing_leaked(exposure, module_server)
 
-    cases = [item for item in request.session.items if item.path == request.path]
-    print(
-        f"\nreliability figures: {len(cases)} cases; faults injected and survived: "
-        f"{sum(exposure.faults.values())} {exposure.faults} + {exposure.kills} processes killed; "
-        f"bad inputs tried: {exposure.bad_inputs}; searched {len(texts)} texts "
-        f"({sum(map(len, texts.values()))} characters) for {len(exposure.secret_values)} secret values and "
-        f"{len(digests)} issued tokens: {len(leaked)} secret values and {len(tokens)} tokens leaked"
+
+def expose_secrets(
+    cm: CloudManager, factory: PulumiCLIFactory, tmp_path: Path, exposure: Exposure
+) -> None:
+    """A stack's life in which every secret passes through messages, logs and state."""
+    cm.control.add_program(id=VPN_PROGRAM, name="vpn", regions=["va7"])
+    cm.control.add_environment(VPN_PROGRAM, id=VPN_PRODUCTION, name="prod", type="prod")
+    spec = Spec()
+    programs.network(spec)
+    vpn = programs.vpn_settings(spec, secret_value("leak-vpn-key"))
+    programs.network(spec, "vpn", program_id=VPN_PROGRAM, vpn=vpn)
+    programs.networking(spec, DEV)
+    programs.port_forwards(spec, DEV, 2)
+    programs.secrets(spec, DEV, [secret_value(f"leak-{i}") for i in range(2)])
+    cli = new_stack(factory, tmp_path, cm.url, spec, exposure)
+
+    # Created through failing calls, whose errors are logged before each retry.
+    cm.control.inject_fault(
+        "http", status=429, retry_after=0, method="POST", path="^/ims/token/v3$", count=2
     )
-    assert leaked == {}
-    assert tokens == {}
+    arm_bursts(cm, [("POST", "/networkInfrastructures$"), ("PATCH", "/variables$")])
+    arm_bursts(cm, [("PUT", "/advancedNetworking$")])
+    cli.up()
+    assert faults_left(cm) == []
+
+    # Rotated: a new shared key and secret value, the variables' update failing once.
+    vpn_resource = next(r for r in spec.resources if r["name"] == "vpn")
+    vpn_resource["args"]["vpn"] = programs.vpn_settings(spec, secret_value("leak-vpn-rotated"))
+    spec.secrets[f"{DEV}-0"] = secret_value("leak-rotated")
+    write_spec(cli, spec, exposure)
+    cm.control.inject_fault("fail", operation="variables_update")
+    assert "Cloud Manager failed to set variable" in failed_run(cli, *UP)
+    cli.up()
+
+    # Refused at preview: a secret with a reserved name, its value given.
+    refused = Spec(resources=list(spec.resources), secrets=dict(spec.secrets))
+    refused.add("EnvironmentSecret", "reserved", **{**SECRET, "name": "ADOBE_LEAK_TEST"})
+    refused.secrets["password"] = secret_value("leak-refused")
+    write_spec(cli, refused, exposure)
+    assert RESERVED in failed_run(cli, "preview", "--non-interactive")
+    write_spec(cli, spec, exposure)
+
+    cli.refresh(expect_no_changes=True)
+    cli.outputs()  # with --show-secrets: kept out of the transcript
+    cli.destroy()
+    assert (infrastructures(cm), infrastructures(cm, VPN_PROGRAM)) == ([], [])

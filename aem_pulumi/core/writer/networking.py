@@ -23,6 +23,7 @@ from aem_pulumi.models.advanced_networking import (
     HOST_PATTERN,
     AdvancedNetworkingUpdate,
     PortForward,
+    PortForwardRepresentation,
 )
 
 # Adobe's guides allow 30000-30999 (the spec says 31000): the providers accept the stricter range.
@@ -92,7 +93,7 @@ class PortForwardRule(BaseModel):
         return PortForward(name=self.host, port_dest=self.port_dest, port_orig=self.port_orig)
 
     @classmethod
-    def from_api(cls, rule: PortForward) -> PortForwardRule:
+    def from_api(cls, rule: PortForwardRepresentation) -> PortForwardRule:
         """A rule as the API lists it (no validation: foreign rules may break our stricter checks)."""
         return cls.model_construct(
             host=rule.name or "", port_dest=rule.port_dest, port_orig=rule.port_orig
