@@ -119,7 +119,8 @@ class EnvironmentVariablesOperations:
             return None
         mine = {v.name: v for k, v in found.items() if (k[1] or None) == where.service}
         importing = not state.get("program_id")
-        declared = {n: (v.type, "") for n, v in mine.items()} if importing else _declared(state)
+        found_types = {n: _kind(v.type) for n, v in mine.items()}
+        declared = {n: (k, "") for n, k in found_types.items()} if importing else _declared(state)
         everything = importing or bool(state.get("authoritative"))
         shown = {n: v for n, v in mine.items() if n in declared or everything}
         if not set(shown) & set(declared):
@@ -256,6 +257,11 @@ def _found_inputs(
         **where.model_dump(),
     }
     return {**base, "variables": plain or None, "secrets": secret or None}
+
+
+def _kind(found: str) -> VariableType:
+    """A listed type as one of ours (an unknown one reads as a string: its value is listed)."""
+    return SECRET_STRING if found == SECRET_STRING else STRING
 
 
 def _value(declared: Mapping[str, tuple[VariableType, str]], name: str) -> str:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from aem_pulumi.client import ClientSettings, CloudManagerClient
-from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.auth import CLIENT_ID, CLIENT_SECRET, ORG_ID
+from aem_pulumi.emulator.control_client import EmulatorControl
 
 from .projects import PROGRAM_ID
 

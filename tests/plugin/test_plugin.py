@@ -55,6 +55,7 @@ def test_get_schema(plugin: Plugin) -> None:
         "aem:index:EnvironmentAdvancedNetworking",
         "aem:index:EnvironmentSecret",
         "aem:index:EnvironmentVariable",
+        "aem:index:EnvironmentVariables",
         "aem:index:PortForward",
     ]
     port_forward = schema["resources"]["aem:index:PortForward"]

@@ -14,7 +14,14 @@ from aem_pulumi.client import CloudManagerClient
 from aem_pulumi.core.errors import OperationFailed, OwnershipError, ProviderError
 from aem_pulumi.core.timeouts import Deadline
 from aem_pulumi.core.writer.writer import Request
-from aem_pulumi.models.variables import Variable, VariableType, VariableUpdate, variable_key
+from aem_pulumi.models.variables import (
+    SECRET,
+    STRING,
+    Variable,
+    VariableType,
+    VariableUpdate,
+    variable_key,
+)
 
 Key = tuple[str, str | None]
 # Statuses of a variable that no longer exists (the listing may keep it for a while).
@@ -46,7 +53,9 @@ class Item:
 
     name: str
     service: str | None
-    type: VariableType
+    type: str
+    """`string` or `secretString` to set; to delete, the type the variable was found with (the
+    API may answer types the spec does not list)."""
     value: str = field(default="", repr=False)  # "" deletes
     creating: bool = False
     adopt: bool = False
@@ -164,7 +173,8 @@ def _apply_item(change: VariableChange, item: Item, state: VariablesState) -> Va
     else:
         known[item.key] = Variable(name=item.name, type=item.type, service=item.service)
         kind = item.type
-    update = VariableUpdate(name=item.name, value=item.value, type=kind, service=item.service)
+    known_type: VariableType | None = kind if kind in (STRING, SECRET) else None
+    update = VariableUpdate(name=item.name, value=item.value, type=known_type, service=item.service)
     return replace(state, live=known, updates={**state.updates, item.key: update})
 
 
