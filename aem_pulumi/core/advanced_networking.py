@@ -26,6 +26,7 @@ from aem_pulumi.core.ownership import Identity, describe
 from aem_pulumi.core.progress import report
 from aem_pulumi.core.timeouts import Deadline
 from aem_pulumi.core.waiting import Statuses, wait_for
+from aem_pulumi.models.advanced_networking import HOST_PATTERN
 from aem_pulumi.models.network import (
     CREATING,
     DELETED,
@@ -71,6 +72,12 @@ def _ipv4(value: str) -> str:
     return value
 
 
+def _dns_domain(value: str) -> str:
+    if not re.fullmatch(HOST_PATTERN.strip("^$"), value):
+        raise ValueError(f"'{value}' is not a lower-case domain name such as corp.example.com")
+    return value
+
+
 def _ipv4_cidr(value: str) -> str:
     try:
         ipaddress.IPv4Network(value, strict=True)
@@ -88,6 +95,7 @@ def _at_least_slash_26(value: str) -> str:
 
 
 IPv4 = Annotated[str, AfterValidator(_ipv4)]
+DnsDomain = Annotated[str, AfterValidator(lambda v: _dns_domain(v))]
 Cidr = Annotated[str, AfterValidator(_ipv4_cidr)]
 AddressSpaceCidr = Annotated[str, AfterValidator(_ipv4_cidr), AfterValidator(_at_least_slash_26)]
 
@@ -142,6 +150,9 @@ class VpnInputs(_Strict):
     """IPv4 CIDRs of the AEM side, each a /26 or larger; cannot change after creation."""
     dns_resolvers: list[IPv4] = Field(min_length=1)
     """IPv4 addresses of DNS resolvers on the customer's network (at least one)."""
+    dns_domains: list[DnsDomain] | None = None
+    """Private DNS domains those resolvers answer for (`dns.domains`, as Adobe's VPN tutorial
+    sends it); lower-case host names."""
     connections: list[VpnConnectionInputs] = Field(min_length=1)
     """The VPN connections."""
 
@@ -208,6 +219,12 @@ class AdvancedNetworkingOutputs(BaseModel):
     """Cloud Manager's id of the infrastructure."""
     status: str | None = None
     """Its status when last read (`ready` after a successful create or update)."""
+    egress_host: str | None = None
+    """`p{program_id}.external.adobeaemcloud.com`, the host whose address is the program's
+    dedicated egress IP to allow-list (dedicatedEgressIp and vpn; none for flexiblePortEgress)."""
+    vpn_gateway_host: str | None = None
+    """`p{program_id}.{region}-gateway.external.adobeaemcloud.com`, the VPN gateway of the region
+    (vpn only)."""
 
 
 class AdvancedNetworkingOperations:
@@ -264,6 +281,7 @@ class AdvancedNetworkingOperations:
             "vpn": _vpn_from_api(found, state.get("vpn")),
         }
         outputs = {**inputs, "infrastructure_id": infrastructure_id, "status": found.status}
+        outputs |= egress(program_id, found.kind, found.region)
         return Found(id_, outputs, inputs)
 
     def delete(self, id_: str, state: Mapping[str, Any], ctx: Context) -> None:
@@ -317,7 +335,23 @@ def _outputs(
     inputs: AdvancedNetworkingInputs, found: NetworkInfrastructureRepresentation
 ) -> dict[str, Any]:
     """Every input (olds given to diff/update are outputs) plus the infrastructure's id and status."""
-    return {**inputs.model_dump(mode="json"), "infrastructure_id": found.id, "status": found.status}
+    outputs = {
+        **inputs.model_dump(mode="json"),
+        "infrastructure_id": found.id,
+        "status": found.status,
+    }
+    return {**outputs, **egress(inputs.program_id, inputs.kind, inputs.region)}
+
+
+def egress(program_id: str, kind: str, region: str) -> dict[str, str | None]:
+    """The egress hosts users allow-list (behaviour page, "the egress addresses")."""
+    dedicated = kind in ("dedicatedEgressIp", "vpn")
+    return {
+        "egress_host": f"p{program_id}.external.adobeaemcloud.com" if dedicated else None,
+        "vpn_gateway_host": (
+            f"p{program_id}.{region}-gateway.external.adobeaemcloud.com" if kind == "vpn" else None
+        ),
+    }
 
 
 def _to_api(inputs: AdvancedNetworkingInputs) -> NetworkInfrastructure:
@@ -328,7 +362,7 @@ def _to_api(inputs: AdvancedNetworkingInputs) -> NetworkInfrastructure:
         kind=inputs.kind,
         region=inputs.region,
         address_space=vpn.address_space,
-        dns=DnsConfiguration(resolvers=vpn.dns_resolvers),
+        dns=DnsConfiguration(resolvers=vpn.dns_resolvers, domains=vpn.dns_domains),
         connections=[_connection_to_api(c) for c in vpn.connections],
     )
 
@@ -353,6 +387,7 @@ def _vpn_from_api(
     return {
         "address_space": list(found.address_space or []),
         "dns_resolvers": list(found.dns.resolvers) if found.dns else [],
+        "dns_domains": list(found.dns.domains) or None if found.dns else None,
         "connections": [
             _connection_from_api(c, _old_keys(old_vpn)) for c in found.connections or []
         ],

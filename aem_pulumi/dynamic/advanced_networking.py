@@ -49,6 +49,10 @@ class AdvancedNetworking(pulumi.dynamic.Resource, module="aem", name="AdvancedNe
     """Cloud Manager's id of the infrastructure."""
     status: pulumi.Output[str]
     """Its status when last read (`ready` after a successful create or update)."""
+    egress_host: pulumi.Output[str | None]
+    """`p{program_id}.external.adobeaemcloud.com`: its address is the dedicated egress IP."""
+    vpn_gateway_host: pulumi.Output[str | None]
+    """`p{program_id}.{region}-gateway.external.adobeaemcloud.com` (vpn only)."""
 
     def __init__(
         self,

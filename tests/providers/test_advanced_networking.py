@@ -41,6 +41,7 @@ POLICY = {
 VPN: dict[str, Any] = {
     "address_space": ["10.104.182.64/26"],
     "dns_resolvers": ["10.151.201.22"],
+    "dns_domains": None,
     "connections": [
         {
             "name": "corporate",
@@ -151,6 +152,8 @@ def test_create(
         "timeouts": None,
         "infrastructure_id": infrastructure_id,
         "status": "ready",
+        "egress_host": None,  # flexiblePortEgress has no dedicated egress IP
+        "vpn_gateway_host": None,
     }
     assert client.get_network_infrastructure(PROGRAM, infrastructure_id).status == "ready"
 
@@ -352,9 +355,8 @@ def test_read(provider: AdvancedNetworkingProvider, emulator: EmulatorControl) -
     id_, outs = _create(provider)
     result = provider.read(id_, outs)
     assert (result.id, result.outs) == (id_, outs)
-    assert result.inputs == {
-        k: v for k, v in outs.items() if k not in ("infrastructure_id", "status")
-    }
+    outputs_only = ("infrastructure_id", "status", "egress_host", "vpn_gateway_host")
+    assert result.inputs == {k: v for k, v in outs.items() if k not in outputs_only}
 
 
 def test_read__vpn_keeps_shared_keys(
@@ -598,7 +600,8 @@ def test_resource_class__props(mocks: _Mocks) -> Any:
         (args,) = mocks.created
         assert args.typ == "pulumi-python:dynamic/aem:AdvancedNetworking"
         inputs = {k: v for k, v in args.inputs.items() if k != base.PROVIDER_KEY}
-        secret_vpn = {SIG_KEY: SECRET_SIG, "value": VPN}  # sent to the engine as a secret
+        sent = {k: v for k, v in VPN.items() if v is not None}  # the SDK drops None values
+        secret_vpn = {SIG_KEY: SECRET_SIG, "value": sent}  # sent to the engine as a secret
         assert inputs == {
             **_raw(kind="vpn", vpn=secret_vpn, adopt=False, timeouts={"create": "3h"}),
             STACK_KEY: STACK,
@@ -607,3 +610,28 @@ def test_resource_class__props(mocks: _Mocks) -> Any:
         assert SHARED_KEY not in str(args.inputs[base.PROVIDER_KEY])
 
     return pulumi.Output.all(resource.infrastructure_id, resource.status).apply(check)
+
+
+def test_create__vpn_dns_domains_and_egress_hosts(
+    provider: AdvancedNetworkingProvider, client: CloudManagerClient
+) -> None:
+    _, outs = _create(provider, kind="vpn", vpn=_vpn(dns_domains=["corp.example.com"]))
+
+    assert (outs["egress_host"], outs["vpn_gateway_host"]) == (
+        "p10001.external.adobeaemcloud.com",
+        "p10001.va7-gateway.external.adobeaemcloud.com",
+    )
+    found = client.get_network_infrastructure(PROGRAM, outs["infrastructure_id"])
+    assert found.dns is not None
+    assert found.dns.domains == ["corp.example.com"]
+    assert outs["vpn"]["dns_domains"] == ["corp.example.com"]
+
+
+def test_check__dns_domain_must_be_a_host_name(provider: AdvancedNetworkingProvider) -> None:
+    result = provider.check({}, _raw(kind="vpn", vpn=_vpn(dns_domains=["Corp Example"])))
+
+    [failure] = result.failures
+    assert failure.property == "vpn.dns_domains[0]"
+    assert (
+        failure.reason == "'Corp Example' is not a lower-case domain name such as corp.example.com"
+    )
