@@ -456,14 +456,19 @@ def test_up_killed__documented_recovery_converges(
     assert [i.id for i in cm.api.list_network_infrastructures(PROGRAM_ID)] == [infrastructure_id]
     cli.preview(expect_no_changes=True)
 
-    # Killed while several port forwards and secrets are being written: identical rules and
-    # variables of the same name and type are taken over by the next `up`.
+    # Killed while several port forwards and secrets are being written: the rules it wrote are
+    # not in the state, so the next `up` asks for adopt=True (README, "Ownership"); one run with
+    # AEM_ADOPT=true takes them over, with no Cloud Manager call of the user's.
     rules = programs.port_forwards(spec, DEV, 4)
     names += programs.secrets(spec, DEV, [secret_value("interrupted-2")], first=2)
     write_spec(cli, spec, exposure)
     kill_up_after(cli, cm, "PUT", "/advancedNetworking$", tmp_path / "up-2.log", exposure)
     recover(cli)
+    output = failed_run(cli, *UP)
+    assert "and this stack did not create it; set adopt=True to take it over" in output
+    cli.env["AEM_ADOPT"] = "true"
     cli.up()
+    del cli.env["AEM_ADOPT"]
     assert infrastructures(cm) == [("flexiblePortEgress", "ready")]
     assert port_forwards(cm.api, DEV) == sorted(rules)
     assert secret_names(cm, DEV) == dict.fromkeys(names, "ready")
