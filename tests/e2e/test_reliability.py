@@ -164,33 +164,24 @@ def test_up__rate_limited_bursts_honour_retry_after(
     assert infrastructures(cm) == [("flexiblePortEgress", "ready")]
     assert port_forwards(cm.api, DEV) == sorted(rules)
     assert set(secret_names(cm, DEV)) == set(names)
-    # Each write (and token request) waited at least its Retry-After before it was sent again;
-    # they have one caller at a time, so the next call on the same path is the retry.
-    gaps = retry_gaps(cm.control.requests(), bursts)
-    assert len(gaps) == 2 + 2 + 2 + 3
-    assert all(gap >= retry_after - 0.05 for _, gap, retry_after in gaps), gaps
+    # Each write (and token request) answered 429 was sent again; the wait the client planned is
+    # the Retry-After (its own line below; tests/client/test_retry.py pins the waits without time).
+    assert len(retried(cm.control.requests())) == 2 + 2 + 2 + 3
     assert "failed with 429" in output and "retry 1 of 5 in 2.0s" in output
     assert "AdvancedNetworking 'network': cannot read network infrastructure" in output
     cli.preview(expect_no_changes=True)
 
 
-def retry_gaps(
-    log: list[dict[str, Any]], bursts: dict[tuple[str, str], tuple[int, int]]
-) -> list[tuple[str, float, int]]:
-    """For each 429 on a write or token call: (path, seconds until it was sent again, Retry-After)."""
-    gaps = []
+def retried(log: list[dict[str, Any]]) -> list[str]:
+    """The path of each 429 on a write or token call that was sent again afterwards."""
+    paths = []
     for index, entry in enumerate(log):
         call = (entry["method"], entry["path"])
         if entry["status"] != 429 or entry["method"] == "GET":
             continue
-        retry_after = next(
-            seconds
-            for (method, pattern), (_, seconds) in bursts.items()
-            if method == call[0] and re.search(pattern, call[1])
-        )
-        retry = next(r for r in log[index + 1 :] if (r["method"], r["path"]) == call)
-        gaps.append((call[1], retry["time"] - entry["time"], retry_after))
-    return gaps
+        if any((r["method"], r["path"]) == call for r in log[index + 1 :]):
+            paths.append(entry["path"])
+    return paths
 
 
 # --- 2. server errors and dropped connections ------------------------------------------------------
