@@ -250,7 +250,7 @@ class AemProvider(provider_pb2_grpc.ResourceProviderServicer):
             return provider_pb2.ReadResponse(id="")
         models = _models(declaration)
         inputs = found.inputs if found.inputs is not None else stored_inputs
-        model_inputs = checking.input_props(declaration.inputs, _without_name(inputs))
+        model_inputs = _as_checked(declaration, inputs, ctx.resource_name)
         return provider_pb2.ReadResponse(
             id=found.id,
             properties=to_struct(_without_name(found.outputs), models, secret | input_secret),
@@ -356,6 +356,16 @@ def _fill_secrets(model: type[BaseModel], old: Any, new: Any) -> Any:
         else:
             filled[name] = _fill_secrets(inner, o, n)
     return filled
+
+
+def _as_checked(
+    declaration: Declaration[Any], props: Mapping[str, Any], name: str
+) -> dict[str, Any]:
+    """Read's inputs in the form Check gives a program's (defaults such as `adopt: false` filled
+    in), so an import diffs clean against the program that declares what was imported."""
+    model_props = checking.input_props(declaration.inputs, _without_name(props))
+    checked = checking.check(declaration, {**model_props, "resource_name": name})
+    return _without_name(checked.inputs)
 
 
 def _without_name(props: Mapping[str, Any]) -> dict[str, Any]:

@@ -153,17 +153,15 @@ def test_plugin__import_adopts_with_no_write(
         project(tmp_path / "second", "import pulumi\n"), env={"AEM_POLL_INTERVAL": "0.05"}
     )
     second.stack_init("adopt")
-    config = first.run("config", "--json", "--show-secrets", record=False).stdout
-    for key, value in json.loads(config).items():
-        second.config_set(key, value["value"], secret=value["secret"])
+    configure(second, emulator.url)
     emulator.clear_requests()
     second.run(
         "import",
         "aem:index:PortForward",
         "smtp",
         "10001/20001/30465",
-        # the project's language host has no GenerateProgram: no code to print
-        "--generate-code=false",
+        "--out",
+        "imported.py",
         "--yes",
         "--non-interactive",
     )
@@ -171,6 +169,15 @@ def test_plugin__import_adopts_with_no_write(
     resources = second.export()["deployment"]["resources"]
     rule = next(r for r in resources if r["type"] == "aem:index:PortForward")
     assert rule["inputs"]["host"] == "smtp.sendgrid.net"
+    # The code `pulumi import` wrote (our language host's GenerateProgram) runs on the native
+    # classes once its import names them, and declares exactly what was imported.
+    code = (second.project_dir / "imported.py").read_text()
+    assert "import aem_pulumi_sdk as aem\n" in code
+    (second.project_dir / "__main__.py").write_text(
+        code.replace("import aem_pulumi_sdk as aem", "import aem_pulumi.native as aem")
+    )
+    second.preview(expect_no_changes=True)
+    assert writes(emulator) == []
 
 
 def test_plugin__custom_timeout_shorter_than_the_operation(

@@ -196,7 +196,27 @@ def test_read__import_by_id_returns_inputs(provider: Stub) -> None:
     read = provider.Read(
         provider_pb2.ReadRequest(urn=urn("aem:index:PortForward", "adopted"), id=created.id)
     )
-    assert as_dict(read.inputs) == {**RULE, "portOrig": 30465}
+    assert as_dict(read.inputs) == as_dict(
+        check(provider, "aem:index:PortForward", "x", RULE).inputs
+    )
+
+
+def test_read__import_diffs_clean_against_the_program(provider: Stub) -> None:
+    networking(provider)
+    token = "aem:index:PortForward"
+    created = create(provider, token, "smtp", RULE)
+    read = provider.Read(provider_pb2.ReadRequest(urn=urn(token, "adopted"), id=created.id))
+    program = check(provider, token, "adopted", RULE).inputs
+    answer = provider.Diff(
+        provider_pb2.DiffRequest(
+            urn=urn(token, "adopted"),
+            id=created.id,
+            olds=read.properties,
+            old_inputs=read.inputs,
+            news=program,
+        )
+    )
+    assert (answer.changes, dict(answer.detailedDiff)) == (provider_pb2.DiffResponse.DIFF_NONE, {})
 
 
 def test_create__secret_outputs_field_by_field(provider: Stub) -> None:
