@@ -37,7 +37,10 @@ from aem_pulumi.core.credentials import Credentials
 from aem_pulumi.core.declaration import Context, Declaration
 from aem_pulumi.core.errors import InvalidInputs, ProviderError
 from aem_pulumi.core.inputs import SECRET, Inputs, has_marker, nested_model
+from aem_pulumi.core.ownership import NoLedger
 from aem_pulumi.core.progress import reporting_to
+from aem_pulumi.dynamic.ledger import ledger_for
+from aem_pulumi.dynamic.provider import force_delete
 from aem_pulumi.plugin import config, lookups
 from aem_pulumi.plugin.declarations import by_token
 from aem_pulumi.plugin.names import camel_path
@@ -91,6 +94,19 @@ def _rpc(
 def resource_name(urn: str, name: str = "") -> str:
     """The resource's name: the request's `name`, else the URN's last part."""
     return name or urn.rpartition("::")[2]
+
+
+def parent_types(urn: str) -> tuple[str, ...]:
+    """The type names of the components a resource sits in, innermost first (`MailService`),
+    from its URN's qualified type."""
+    parts = urn.split("::")
+    ancestors = parts[-2].split("$")[:-1] if len(parts) >= 4 else []
+    return tuple(t.rpartition(":")[2] for t in reversed(ancestors) if t != "pulumi:pulumi:Stack")
+
+
+def stack_name(urn: str) -> str:
+    """The stack of a URN (`urn:pulumi:<stack>::<project>::...`)."""
+    return urn.removeprefix("urn:pulumi:").partition("::")[0] if urn.startswith("urn:") else ""
 
 
 def resource_type(urn: str, type_: str = "") -> str:
@@ -191,9 +207,13 @@ class AemProvider(provider_pb2_grpc.ResourceProviderServicer):
         news, secret = from_struct(request.news)
         name = resource_name(request.urn, request.name)
         checked = checking.check(declaration, {**news, "resource_name": name})
+        found = checked.failures
+        if not found:  # a second resource declaring the same object fails here too
+            who = declaration.who(name, parent_types(request.urn))
+            found = checking.claim_failures(declaration, checked.inputs, who)
         failures = [
             provider_pb2.CheckFailure(property=camel_path(f.property), reason=f.reason)
-            for f in checked.failures
+            for f in found
         ]
         inputs = to_struct(_without_name(checked.inputs), _models(declaration), secret)
         return provider_pb2.CheckResponse(inputs=inputs, failures=failures)
@@ -307,11 +327,17 @@ class AemProvider(provider_pb2_grpc.ResourceProviderServicer):
     def _context(self, declaration: Declaration[Any], request: Any, operation: str = "") -> Context:
         timeout = float(getattr(request, "timeout", 0.0) or 0.0)
         engine_timeouts = {operation: timeout} if operation and timeout > 0 else {}
+        stack = stack_name(request.urn)
         return Context(
             declaration.name,
             resource_name(request.urn, getattr(request, "name", "")),
             self.credentials.client(),
             engine_timeouts,
+            # The stack's state says which objects are this stack's, read as the dynamic
+            # provider reads it (`pulumi stack export`): a create takes those over without adopt.
+            ledger=ledger_for(stack) if stack else NoLedger(),
+            force_delete=force_delete(),
+            parents=parent_types(request.urn),
         )
 
 

@@ -269,3 +269,18 @@ def test_invoke__bad_arguments_are_failures(provider: Stub) -> None:
         "programId": "Field required",
         "program": "Extra inputs are not permitted",
     }
+
+
+def test_check__two_resources_declaring_one_object(provider: Stub) -> None:
+    token = "aem:index:PortForward"
+    assert list(check(provider, token, "smtp", RULE).failures) == []
+    child = f"{urn('aem:index:MailService', 'mail').rpartition('::')[0]}$aem:index:PortForward::mail-smtp"
+    answer = provider.Check(provider_pb2.CheckRequest(urn=child, news=struct(RULE)))
+    assert [(f.property, f.reason) for f in answer.failures] == [
+        (
+            "portOrig",
+            "PortForward 'mail-smtp' in MailService and PortForward 'smtp' both declare port "
+            "forward 30465 of environment 20001; one object can have one owner: remove one of "
+            "them (or, for a rename, give the new one `aliases`)",
+        )
+    ]
