@@ -14,6 +14,7 @@ import json
 import logging
 import sys
 import traceback
+import typing
 from collections.abc import Callable, Mapping
 from concurrent import futures
 from importlib.metadata import version as package_version
@@ -41,7 +42,7 @@ from aem_pulumi.core.ownership import NoLedger
 from aem_pulumi.core.progress import reporting_to
 from aem_pulumi.dynamic.ledger import ledger_for
 from aem_pulumi.dynamic.provider import force_delete
-from aem_pulumi.plugin import config, lookups
+from aem_pulumi.plugin import config, lookups, mail
 from aem_pulumi.plugin.declarations import by_token
 from aem_pulumi.plugin.names import camel_path
 from aem_pulumi.plugin.schema import schema
@@ -125,6 +126,7 @@ class AemProvider(provider_pb2_grpc.ResourceProviderServicer):
         self.credentials = Credentials()
         self.declarations = by_token()
         self._engine = _engine_stub(engine_address)
+        self._components = mail.Constructor(engine_address, self.version)
 
     # --- logging -----------------------------------------------------------------------------
 
@@ -149,7 +151,8 @@ class AemProvider(provider_pb2_grpc.ResourceProviderServicer):
 
     @_rpc
     def GetSchema(self, request: Any, context: grpc.ServicerContext) -> Any:
-        text = json.dumps(schema(self.version, lookups.schema_functions()), indent=2)
+        components = {mail.TOKEN: mail.component_schema()}
+        text = json.dumps(schema(self.version, lookups.schema_functions(), components), indent=2)
         return provider_pb2.GetSchemaResponse(schema=text)
 
     def Cancel(self, request: Any, context: grpc.ServicerContext) -> Any:
@@ -206,6 +209,7 @@ class AemProvider(provider_pb2_grpc.ResourceProviderServicer):
         declaration = self._declaration(request.urn, request.type)
         news, secret = from_struct(request.news)
         name = resource_name(request.urn, request.name)
+        news = _numbers_as_strings(declaration.inputs, news)
         checked = checking.check(declaration, {**news, "resource_name": name})
         found = checked.failures
         if not found:  # a second resource declaring the same object fails here too
@@ -300,6 +304,12 @@ class AemProvider(provider_pb2_grpc.ResourceProviderServicer):
             declaration.operations.delete(request.id, _state(props), ctx)
         return empty_pb2.Empty()
 
+    # --- components --------------------------------------------------------------------------
+
+    @_rpc
+    def Construct(self, request: Any, context: grpc.ServicerContext) -> Any:
+        return self._components.construct(request, context)
+
     # --- lookups -----------------------------------------------------------------------------
 
     @_rpc
@@ -392,6 +402,26 @@ def _as_checked(
     model_props = checking.input_props(declaration.inputs, _without_name(props))
     checked = checking.check(declaration, {**model_props, "resource_name": name})
     return _without_name(checked.inputs)
+
+
+def _numbers_as_strings(model: type[BaseModel], props: dict[str, Any]) -> dict[str, Any]:
+    """`props` with a whole number given for a string input as that string (`10001`).
+
+    Pulumi YAML sends a numeric-looking string from the stack configuration as a number, even
+    where the project declares it `type: string` (pulumi/pulumi-yaml#577): a program id set with
+    `pulumi config set programId 10001` would otherwise fail as "not a valid string".
+    """
+    fixed = dict(props)
+    for name, info in model.model_fields.items():
+        value = fixed.get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and _is_text(info.annotation):
+            fixed[name] = str(value)
+    return fixed
+
+
+def _is_text(annotation: Any) -> bool:
+    """`str` or `str | None`."""
+    return annotation is str or set(typing.get_args(annotation)) == {str, type(None)}
 
 
 def _without_name(props: Mapping[str, Any]) -> dict[str, Any]:

@@ -55,8 +55,16 @@ def test_get_schema(plugin: Plugin) -> None:
         "aem:index:EnvironmentAdvancedNetworking",
         "aem:index:EnvironmentSecret",
         "aem:index:EnvironmentVariable",
+        "aem:index:MailService",
         "aem:index:PortForward",
     ]
+    mail = schema["resources"]["aem:index:MailService"]
+    assert mail["isComponent"] is True
+    assert (mail["inputProperties"]["smtpPort"], mail["inputProperties"]["password"]) == (
+        {"type": "integer"},
+        {"type": "string", "secret": True},
+    )
+    assert mail["requiredOutputs"] == ["defaultMailServiceJson", "osgiConfigPath", "portOrig"]
     port_forward = schema["resources"]["aem:index:PortForward"]
     assert port_forward["requiredInputs"] == ["environmentId", "host", "portDest", "programId"]
     assert port_forward["inputProperties"]["portDest"]["type"] == "integer"
@@ -284,3 +292,10 @@ def test_check__two_resources_declaring_one_object(provider: Stub) -> None:
             "them (or, for a rename, give the new one `aliases`)",
         )
     ]
+
+
+def test_check__whole_number_for_a_string_id(provider: Stub) -> None:
+    # Pulumi YAML sends `programId: ${programId}` from config as a number (pulumi-yaml#577).
+    answer = check(provider, "aem:index:PortForward", "smtp", {**RULE, "programId": 10001})
+    assert list(answer.failures) == []
+    assert as_dict(answer.inputs)["programId"] == "10001"
