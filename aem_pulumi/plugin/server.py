@@ -40,10 +40,10 @@ from aem_pulumi.core.errors import InvalidInputs, ProviderError
 from aem_pulumi.core.inputs import SECRET, Inputs, has_marker, nested_model
 from aem_pulumi.core.ownership import NoLedger
 from aem_pulumi.core.progress import reporting_to
-from aem_pulumi.dynamic.ledger import ledger_for
 from aem_pulumi.dynamic.provider import force_delete
 from aem_pulumi.plugin import config, lookups, mail
 from aem_pulumi.plugin.declarations import by_token
+from aem_pulumi.plugin.ledger import ledger_for
 from aem_pulumi.plugin.names import camel_path
 from aem_pulumi.plugin.schema import schema
 from aem_pulumi.plugin.wire import from_struct, plain, secret_value, to_struct
