@@ -13,7 +13,7 @@ import pytest
 
 from aem_pulumi.client.emulator import EmulatorControl
 
-from .harness import REPO_ROOT, PulumiCLIFactory
+from .harness import REPO_ROOT, PulumiCLI, PulumiCLIFactory
 from .test_plugin import configure, writes
 
 pytestmark = pytest.mark.e2e
@@ -23,21 +23,30 @@ LDAP_PASSWORD = "yaml-e2e-ldap-password-5c1d"
 PASSWORD = "yaml-e2e-password-8e2b"
 
 
+def _yaml_stack(
+    factory: PulumiCLIFactory, folder: Path, url: str, pulumi_bin: Path, program: str | None = None
+) -> PulumiCLI:
+    """Stack `dev` of a copy of examples/yaml (or of `program`), the plugin on PATH."""
+    shutil.copytree(REPO_ROOT / "examples" / "yaml", folder)
+    if program is not None:
+        (folder / "Pulumi.yaml").write_text(program)
+    # As after `pip install aem-pulumi`: the plugin on PATH (the example names no plugin path).
+    path = os.pathsep.join([str(pulumi_bin), str(PLUGIN_DIR), os.environ.get("PATH", "")])
+    cli = factory(folder, env={"PATH": path, "AEM_POLL_INTERVAL": "0.05"})
+    cli.stack_init("dev")
+    configure(cli, url)
+    cli.config_set("ldapPassword", LDAP_PASSWORD, secret=True)
+    cli.config_set("emailPassword", PASSWORD, secret=True)
+    return cli
+
+
 def test_yaml__up_preview_destroy(
     pulumi_cli_factory: PulumiCLIFactory,
     emulator: EmulatorControl,
     tmp_path: Path,
     pulumi_bin: Path,
 ) -> None:
-    folder = tmp_path / "yaml"
-    shutil.copytree(REPO_ROOT / "examples" / "yaml", folder)
-    # As after `pip install aem-pulumi`: the plugin on PATH (the example names no plugin path).
-    path = os.pathsep.join([str(pulumi_bin), str(PLUGIN_DIR), os.environ.get("PATH", "")])
-    cli = pulumi_cli_factory(folder, env={"PATH": path, "AEM_POLL_INTERVAL": "0.05"})
-    cli.stack_init("dev")
-    configure(cli, emulator.url)
-    cli.config_set("ldapPassword", LDAP_PASSWORD, secret=True)
-    cli.config_set("emailPassword", PASSWORD, secret=True)
+    cli = _yaml_stack(pulumi_cli_factory, tmp_path / "yaml", emulator.url, pulumi_bin)
 
     cli.up()
 
@@ -67,3 +76,22 @@ def test_yaml__up_preview_destroy(
 
     cli.destroy()
     assert cli.export()["deployment"].get("resources") in (None, [])
+
+
+def test_yaml__mail_service_refusal_without_traceback(
+    pulumi_cli_factory: PulumiCLIFactory,
+    emulator: EmulatorControl,
+    tmp_path: Path,
+    pulumi_bin: Path,
+) -> None:
+    program = (REPO_ROOT / "examples" / "yaml" / "Pulumi.yaml").read_text()
+    program = program.replace("runMode: dev", "runMode: preview")
+    cli = _yaml_stack(pulumi_cli_factory, tmp_path / "yaml", emulator.url, pulumi_bin, program)
+    result = cli.run("preview", "--non-interactive", check=False)
+    assert result.returncode != 0
+    assert (
+        "MailService: run_mode 'preview' is not author, publish, dev, stage, prod or "
+        "author/publish.dev/stage/prod (config.preview cannot be declared)"
+    ) in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert writes(emulator) == []
