@@ -95,3 +95,47 @@ def test_yaml__mail_service_refusal_without_traceback(
     ) in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     assert writes(emulator) == []
+
+
+def test_yaml__two_mail_services_at_once(
+    pulumi_cli_factory: PulumiCLIFactory,
+    emulator: EmulatorControl,
+    tmp_path: Path,
+    pulumi_bin: Path,
+) -> None:
+    program = (REPO_ROOT / "examples" / "yaml" / "Pulumi.yaml").read_text()
+    second = """  mail2:
+    type: aem:index:MailService
+    properties:
+      programId: ${programId}
+      environmentId: ${environmentId}
+      smtpHost: smtp.other.example
+      smtpPort: 587
+      fromAddress: noreply@wknd.example
+      username: apikey
+      password: ${emailPassword}
+      usernameVariable: EMAIL2_USERNAME
+      passwordVariable: EMAIL2_PASSWORD
+      appName: wknd
+    options:
+      dependsOn:
+        - ${env}
+
+outputs:
+  mail2PortOrig: ${mail2.portOrig}"""
+    program = program.replace("\noutputs:", "\n" + second, 1)
+    cli = _yaml_stack(pulumi_cli_factory, tmp_path / "yaml", emulator.url, pulumi_bin, program)
+    cli.up()
+    outputs = cli.outputs()
+    assert (outputs["mailPortOrig"], outputs["mail2PortOrig"]) == (30465, 30587)
+    resources = cli.export()["deployment"]["resources"]
+    children = sorted(r["urn"].rpartition("::")[2] for r in resources if "MailService$" in r["urn"])
+    assert children == [
+        "mail-password",
+        "mail-smtp",
+        "mail-username",
+        "mail2-password",
+        "mail2-smtp",
+        "mail2-username",
+    ]
+    cli.preview(expect_no_changes=True)
