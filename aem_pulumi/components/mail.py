@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi
 
@@ -93,6 +93,11 @@ class MailService(pulumi.ComponentResource):
     `variables`)."""
     password_secret: EnvironmentSecret
     """The password secret (child; absent with `variables`)."""
+    # The children's classes: the dynamic resources here; `aem_pulumi.native.MailService` (and
+    # the plugin's Construct, for other languages) swaps in the plugin's classes.
+    _port_forward_class: ClassVar[Any] = PortForward
+    _variable_class: ClassVar[Any] = EnvironmentVariable
+    _secret_class: ClassVar[Any] = EnvironmentSecret
 
     def __init__(
         self,
@@ -127,7 +132,7 @@ class MailService(pulumi.ComponentResource):
         # Children wait for what the component waits for (e.g. EnvironmentAdvancedNetworking).
         child = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
         if networking is None:
-            self.port_forward = PortForward(
+            self.port_forward = self._port_forward_class(
                 f"{resource_name}-smtp",
                 program_id=program_id,
                 environment_id=environment_id,
@@ -143,7 +148,7 @@ class MailService(pulumi.ComponentResource):
             )
         password_value = pulumi.Output.secret(password)
         if variables is None:
-            user_class = EnvironmentSecret if username_secret else EnvironmentVariable
+            user_class = self._secret_class if username_secret else self._variable_class
             self.username_resource = user_class(
                 f"{resource_name}-username",
                 program_id=program_id,
@@ -153,7 +158,7 @@ class MailService(pulumi.ComponentResource):
                 adopt=adopt,
                 opts=child,
             )
-            self.password_secret = EnvironmentSecret(
+            self.password_secret = self._secret_class(
                 f"{resource_name}-password",
                 program_id=program_id,
                 environment_id=environment_id,

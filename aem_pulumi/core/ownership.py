@@ -11,6 +11,7 @@ removes its object only when no other claimant of the deployment holds it.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
@@ -98,3 +99,14 @@ class NoLedger:
 
 
 IdentitiesOf = Callable[[Mapping[str, Any]], list[Identity]]
+
+
+FORCE_DELETE_ENV = "AEM_FORCE_DELETE"
+"""On: deletes remove objects changed outside Pulumi too."""
+ADOPT_ENV = "AEM_ADOPT"
+"""On: every create of the run may take over an existing object (the recovery, README)."""
+
+
+def requested(name: str) -> bool:
+    """Whether an on/off environment variable (`AEM_FORCE_DELETE`, `AEM_ADOPT`) is on."""
+    return os.environ.get(name, "").lower() in ("1", "true", "yes", "on")

@@ -9,8 +9,9 @@ import pulumi
 import pulumi.dynamic
 
 from aem_pulumi.core.environment_advanced_networking import ENVIRONMENT_ADVANCED_NETWORKING
+from aem_pulumi.dynamic.additions import Additions
 from aem_pulumi.dynamic.provider import DynamicProvider
-from aem_pulumi.dynamic.resource import Additions, resource_props
+from aem_pulumi.dynamic.resource import resource_props
 
 
 class EnvironmentAdvancedNetworkingProvider(DynamicProvider):

@@ -8,8 +8,9 @@ import pulumi
 import pulumi.dynamic
 
 from aem_pulumi.core.environment_variables import ENVIRONMENT_VARIABLES
+from aem_pulumi.dynamic.additions import Additions
 from aem_pulumi.dynamic.provider import DynamicProvider
-from aem_pulumi.dynamic.resource import Additions, resource_props, with_secret_outputs
+from aem_pulumi.dynamic.resource import resource_props, with_secret_outputs
 
 
 class EnvironmentVariablesProvider(DynamicProvider):

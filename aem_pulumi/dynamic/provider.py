@@ -9,7 +9,6 @@ declaration (pulumi-dynamic.md, STYLE.md); the CRUD calls hand plain data to its
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
@@ -33,15 +32,11 @@ from aem_pulumi.core.credentials import Credentials
 from aem_pulumi.core.declaration import Context, Declaration
 from aem_pulumi.core.errors import InvalidInputs
 from aem_pulumi.core.inputs import Inputs
-from aem_pulumi.core.ownership import NoLedger
+from aem_pulumi.core.ownership import ADOPT_ENV, FORCE_DELETE_ENV, NoLedger, requested
 from aem_pulumi.core.progress import reporting_to
 from aem_pulumi.dynamic.ledger import PARENTS_KEY, STACK_KEY, ledger_for
 
 PROVIDER_KEY = "__provider"
-FORCE_DELETE_ENV = "AEM_FORCE_DELETE"
-"""On: deletes remove objects changed outside Pulumi too."""
-ADOPT_ENV = "AEM_ADOPT"
-"""On: every create of the run may take over an existing object (recovery, README)."""
 # Every module holding a declaration; the first `configure()` imports them all (see there).
 CORE_MODULES = (
     "advanced_networking",
@@ -141,8 +136,8 @@ class DynamicProvider(ResourceProvider):
             CREDENTIALS.client(),
             parents=_parents(props),
             ledger=ledger_for(str(stack)) if stack else NoLedger(),
-            force_delete=_flag(FORCE_DELETE_ENV),
-            adopt_all=_flag(ADOPT_ENV),
+            force_delete=requested(FORCE_DELETE_ENV),
+            adopt_all=requested(ADOPT_ENV),
         )
 
 
@@ -153,11 +148,6 @@ def _client_if_configured() -> Callable[[], CloudManagerClient] | None:
     except ConfigurationError:
         return None
     return lambda: client
-
-
-def _flag(name: str) -> bool:
-    """An on/off environment variable (`AEM_FORCE_DELETE`, `AEM_ADOPT`)."""
-    return os.environ.get(name, "").lower() in ("1", "true", "yes", "on")
 
 
 def _with_stack(outputs: dict[str, Any], props: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,8 @@ _EXPORTS = {
     "PortForward": "aem_pulumi.native.port_forward",
     "EnvironmentSecret": "aem_pulumi.native.variables",
     "EnvironmentVariable": "aem_pulumi.native.variables",
+    "EnvironmentVariables": "aem_pulumi.native.environment_variables",
+    "MailService": "aem_pulumi.native.mail",
     "get_program": "aem_pulumi.native.lookups",
     "get_program_output": "aem_pulumi.native.lookups",
     "get_environment": "aem_pulumi.native.lookups",

@@ -18,6 +18,7 @@ class PortForward(NativeResource):
     host: pulumi.Output[str]
     port_dest: pulumi.Output[int]
     port_orig: pulumi.Output[int]
+    adopt: pulumi.Output[bool]
 
     def __init__(
         self,
@@ -28,6 +29,7 @@ class PortForward(NativeResource):
         host: pulumi.Input[str],
         port_dest: pulumi.Input[int],
         port_orig: pulumi.Input[int] | None = None,
+        adopt: pulumi.Input[bool] = False,
         timeouts: pulumi.Input[Mapping[str, str]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -37,6 +39,7 @@ class PortForward(NativeResource):
             "host": host,
             "port_dest": port_dest,
             "port_orig": port_orig,
+            "adopt": adopt,
             "timeouts": timeouts,
         }
         super().__init__(PORT_FORWARD.token, resource_name, inputs, (), opts)

@@ -19,6 +19,7 @@ class EnvironmentSecret(NativeResource):
     name: pulumi.Output[str]
     value: pulumi.Output[str]
     service: pulumi.Output[str | None]
+    adopt: pulumi.Output[bool]
     timeouts: pulumi.Output[dict[str, str] | None]
     type: pulumi.Output[str]
     status: pulumi.Output[str]
@@ -32,6 +33,7 @@ class EnvironmentSecret(NativeResource):
         name: pulumi.Input[str],
         value: pulumi.Input[str],
         service: pulumi.Input[str] | None = None,
+        adopt: pulumi.Input[bool] = False,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -39,7 +41,7 @@ class EnvironmentSecret(NativeResource):
         super().__init__(
             ENVIRONMENT_SECRET.token,
             resource_name,
-            {**inputs, "timeouts": timeouts},
+            {**inputs, "adopt": adopt, "timeouts": timeouts},
             ENVIRONMENT_SECRET.output_names(),
             opts,
         )
@@ -53,6 +55,7 @@ class EnvironmentVariable(NativeResource):
     name: pulumi.Output[str]
     value: pulumi.Output[str]
     service: pulumi.Output[str | None]
+    adopt: pulumi.Output[bool]
     timeouts: pulumi.Output[dict[str, str] | None]
     type: pulumi.Output[str]
     status: pulumi.Output[str]
@@ -66,6 +69,7 @@ class EnvironmentVariable(NativeResource):
         name: pulumi.Input[str],
         value: pulumi.Input[str],
         service: pulumi.Input[str] | None = None,
+        adopt: pulumi.Input[bool] = False,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -73,7 +77,7 @@ class EnvironmentVariable(NativeResource):
         super().__init__(
             ENVIRONMENT_VARIABLE.token,
             resource_name,
-            {**inputs, "timeouts": timeouts},
+            {**inputs, "adopt": adopt, "timeouts": timeouts},
             ENVIRONMENT_VARIABLE.output_names(),
             opts,
         )

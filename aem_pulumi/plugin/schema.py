@@ -36,10 +36,15 @@ CONFIG_DESCRIPTIONS = {
 """The provider configuration (`aem:<key>`); each falls back to its `AEM_*` variable."""
 
 
-def schema(version: str, functions: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The whole package schema."""
+def schema(
+    version: str,
+    functions: Mapping[str, Any] | None = None,
+    components: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The whole package schema (`components`: token -> resource entry with `isComponent`)."""
     object_types: dict[str, Any] = {}
     resources = {d.token: _resource(d, object_types) for d in declarations()}
+    resources.update(components or {})
     config = _config_properties()
     return {
         "name": PACKAGE,

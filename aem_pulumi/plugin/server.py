@@ -14,6 +14,7 @@ import json
 import logging
 import sys
 import traceback
+import typing
 from collections.abc import Callable, Mapping
 from concurrent import futures
 from importlib.metadata import version as package_version
@@ -31,15 +32,18 @@ from pulumi.runtime.proto import (
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from aem_pulumi.client import CloudManagerClient, ConfigurationError
 from aem_pulumi.client.errors import CloudManagerError
 from aem_pulumi.core import checking
 from aem_pulumi.core.credentials import Credentials
 from aem_pulumi.core.declaration import Context, Declaration
 from aem_pulumi.core.errors import InvalidInputs, ProviderError
 from aem_pulumi.core.inputs import SECRET, Inputs, has_marker, nested_model
+from aem_pulumi.core.ownership import ADOPT_ENV, FORCE_DELETE_ENV, NoLedger, requested
 from aem_pulumi.core.progress import reporting_to
-from aem_pulumi.plugin import config, lookups
+from aem_pulumi.plugin import config, lookups, mail
 from aem_pulumi.plugin.declarations import by_token
+from aem_pulumi.plugin.ledger import ledger_for
 from aem_pulumi.plugin.names import camel_path
 from aem_pulumi.plugin.schema import schema
 from aem_pulumi.plugin.wire import from_struct, plain, secret_value, to_struct
@@ -93,6 +97,19 @@ def resource_name(urn: str, name: str = "") -> str:
     return name or urn.rpartition("::")[2]
 
 
+def parent_types(urn: str) -> tuple[str, ...]:
+    """The type names of the components a resource sits in, innermost first (`MailService`),
+    from its URN's qualified type."""
+    parts = urn.split("::")
+    ancestors = parts[-2].split("$")[:-1] if len(parts) >= 4 else []
+    return tuple(t.rpartition(":")[2] for t in reversed(ancestors) if t != "pulumi:pulumi:Stack")
+
+
+def stack_name(urn: str) -> str:
+    """The stack of a URN (`urn:pulumi:<stack>::<project>::...`)."""
+    return urn.removeprefix("urn:pulumi:").partition("::")[0] if urn.startswith("urn:") else ""
+
+
 def resource_type(urn: str, type_: str = "") -> str:
     """The resource's type token: the request's `type`, else the URN's (after any parent type)."""
     if type_:
@@ -109,6 +126,7 @@ class AemProvider(provider_pb2_grpc.ResourceProviderServicer):
         self.credentials = Credentials()
         self.declarations = by_token()
         self._engine = _engine_stub(engine_address)
+        self._components = mail.Constructor(engine_address, self.version)
 
     # --- logging -----------------------------------------------------------------------------
 
@@ -133,7 +151,8 @@ class AemProvider(provider_pb2_grpc.ResourceProviderServicer):
 
     @_rpc
     def GetSchema(self, request: Any, context: grpc.ServicerContext) -> Any:
-        text = json.dumps(schema(self.version, lookups.schema_functions()), indent=2)
+        components = {mail.TOKEN: mail.component_schema()}
+        text = json.dumps(schema(self.version, lookups.schema_functions(), components), indent=2)
         return provider_pb2.GetSchemaResponse(schema=text)
 
     def Cancel(self, request: Any, context: grpc.ServicerContext) -> Any:
@@ -190,10 +209,17 @@ class AemProvider(provider_pb2_grpc.ResourceProviderServicer):
         declaration = self._declaration(request.urn, request.type)
         news, secret = from_struct(request.news)
         name = resource_name(request.urn, request.name)
-        checked = checking.check(declaration, {**news, "resource_name": name})
+        news = _numbers_as_strings(declaration.inputs, news)
+        who = declaration.who(name, parent_types(request.urn))
+        # A second resource declaring the same object fails here too, and so do inputs only
+        # Cloud Manager can judge (read-only calls).
+        checked = checking.check_all(
+            declaration, {**news, "resource_name": name}, who, self._client_if_configured()
+        )
+        found = checked.failures
         failures = [
             provider_pb2.CheckFailure(property=camel_path(f.property), reason=f.reason)
-            for f in checked.failures
+            for f in found
         ]
         inputs = to_struct(_without_name(checked.inputs), _models(declaration), secret)
         return provider_pb2.CheckResponse(inputs=inputs, failures=failures)
@@ -250,7 +276,7 @@ class AemProvider(provider_pb2_grpc.ResourceProviderServicer):
             return provider_pb2.ReadResponse(id="")
         models = _models(declaration)
         inputs = found.inputs if found.inputs is not None else stored_inputs
-        model_inputs = checking.input_props(declaration.inputs, _without_name(inputs))
+        model_inputs = _as_checked(declaration, inputs, ctx.resource_name)
         return provider_pb2.ReadResponse(
             id=found.id,
             properties=to_struct(_without_name(found.outputs), models, secret | input_secret),
@@ -280,6 +306,12 @@ class AemProvider(provider_pb2_grpc.ResourceProviderServicer):
             declaration.operations.delete(request.id, _state(props), ctx)
         return empty_pb2.Empty()
 
+    # --- components --------------------------------------------------------------------------
+
+    @_rpc
+    def Construct(self, request: Any, context: grpc.ServicerContext) -> Any:
+        return self._components.construct(request, context)
+
     # --- lookups -----------------------------------------------------------------------------
 
     @_rpc
@@ -304,14 +336,28 @@ class AemProvider(provider_pb2_grpc.ResourceProviderServicer):
             raise InvalidInputs(f"aem provider: unknown resource type '{token}'; known: {known}")
         return declaration
 
+    def _client_if_configured(self) -> Callable[[], CloudManagerClient] | None:
+        try:
+            client = self.credentials.client()
+        except ConfigurationError:
+            return None
+        return lambda: client
+
     def _context(self, declaration: Declaration[Any], request: Any, operation: str = "") -> Context:
         timeout = float(getattr(request, "timeout", 0.0) or 0.0)
         engine_timeouts = {operation: timeout} if operation and timeout > 0 else {}
+        stack = stack_name(request.urn)
         return Context(
             declaration.name,
             resource_name(request.urn, getattr(request, "name", "")),
             self.credentials.client(),
             engine_timeouts,
+            # The stack's state says which objects are this stack's, read as the dynamic
+            # provider reads it (`pulumi stack export`): a create takes those over without adopt.
+            ledger=ledger_for(stack) if stack else NoLedger(),
+            force_delete=requested(FORCE_DELETE_ENV),
+            adopt_all=requested(ADOPT_ENV),
+            parents=parent_types(request.urn),
         )
 
 
@@ -356,6 +402,36 @@ def _fill_secrets(model: type[BaseModel], old: Any, new: Any) -> Any:
         else:
             filled[name] = _fill_secrets(inner, o, n)
     return filled
+
+
+def _as_checked(
+    declaration: Declaration[Any], props: Mapping[str, Any], name: str
+) -> dict[str, Any]:
+    """Read's inputs in the form Check gives a program's (defaults such as `adopt: false` filled
+    in), so an import diffs clean against the program that declares what was imported."""
+    model_props = checking.input_props(declaration.inputs, _without_name(props))
+    checked = checking.check(declaration, {**model_props, "resource_name": name})
+    return _without_name(checked.inputs)
+
+
+def _numbers_as_strings(model: type[BaseModel], props: dict[str, Any]) -> dict[str, Any]:
+    """`props` with a whole number given for a string input as that string (`10001`).
+
+    Pulumi YAML sends a numeric-looking string from the stack configuration as a number, even
+    where the project declares it `type: string` (pulumi/pulumi-yaml#577): a program id set with
+    `pulumi config set programId 10001` would otherwise fail as "not a valid string".
+    """
+    fixed = dict(props)
+    for name, info in model.model_fields.items():
+        value = fixed.get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and _is_text(info.annotation):
+            fixed[name] = str(value)
+    return fixed
+
+
+def _is_text(annotation: Any) -> bool:
+    """`str` or `str | None`."""
+    return annotation is str or set(typing.get_args(annotation)) == {str, type(None)}
 
 
 def _without_name(props: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,12 +1,13 @@
 """The provider plugin with the real Pulumi CLI against the emulator (aem_pulumi.native).
 
-The project names the plugin through `plugins: providers:` in Pulumi.yaml (the other way, PATH,
-is what the plugin tests' subprocess and a `pip install` give); the program is written per test.
+The projects name the plugin through `plugins: providers:` in Pulumi.yaml, except the one test
+of the other way, `pulumi-resource-aem` on PATH; the program is written per test.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -16,6 +17,8 @@ import pytest
 
 from aem_pulumi.emulator.auth import CLIENT_ID, CLIENT_SECRET, ORG_ID
 from aem_pulumi.emulator.control_client import EmulatorControl
+from aem_pulumi.emulator.server import EmulatorServer
+from aem_pulumi.emulator.timings import Timings
 
 from .harness import PulumiCLI, PulumiCLIFactory
 
@@ -50,23 +53,42 @@ pulumi.export("infrastructure_id", net.infrastructure_id)
 pulumi.export("dev_id", dev.environment_id)
 """
 PASSWORD = "plugin-e2e-password-3f9a"
+PLUGIN_DIR = Path(sys.executable).parent
+"""This venv's bin folder, where `pip install` put `pulumi-resource-aem`."""
 
 
-def project(folder: Path, program: str) -> Path:
-    """A Python project that runs `program` with the plugin from this venv's bin folder."""
+def project(folder: Path, program: str, *, plugin_in_yaml: bool = True) -> Path:
+    """A Python project that runs `program` with the plugin from this venv's bin folder, named
+    in Pulumi.yaml (else the engine must find it on PATH)."""
     folder.mkdir(parents=True)
-    plugin_dir = Path(sys.executable).parent
+    plugins = f"plugins:\n  providers:\n    - name: aem\n      path: {PLUGIN_DIR}\n"
     (folder / "Pulumi.yaml").write_text(
-        "name: aem-plugin-e2e\nruntime:\n  name: python\n"
-        f"plugins:\n  providers:\n    - name: aem\n      path: {plugin_dir}\n"
+        "name: aem-plugin-e2e\nruntime:\n  name: python\n" + (plugins if plugin_in_yaml else "")
     )
     (folder / "__main__.py").write_text(textwrap.dedent(program))
     return folder
 
 
-def stack(factory: PulumiCLIFactory, folder: Path, url: str, program: str = PROGRAM) -> PulumiCLI:
-    cli = factory(project(folder, program), env={"AEM_POLL_INTERVAL": "0.05"})
+def stack(
+    factory: PulumiCLIFactory,
+    folder: Path,
+    url: str,
+    program: str = PROGRAM,
+    env: dict[str, str] | None = None,
+    *,
+    plugin_in_yaml: bool = True,
+) -> PulumiCLI:
+    """Stack `dev` of a new project running `program`, its default provider set to `url`."""
+    folder = project(folder, program, plugin_in_yaml=plugin_in_yaml)
+    cli = factory(folder, env={"AEM_POLL_INTERVAL": "0.05", **(env or {})})
     cli.stack_init("dev")
+    configure(cli, url)
+    cli.config_set("password", PASSWORD, secret=True)
+    return cli
+
+
+def configure(cli: PulumiCLI, url: str) -> None:
+    """The default provider's `aem:*` configuration for the emulator at `url`."""
     for key, value in {
         "aem:apiUrl": url,
         "aem:imsUrl": url,
@@ -75,8 +97,6 @@ def stack(factory: PulumiCLIFactory, folder: Path, url: str, program: str = PROG
     }.items():
         cli.config_set(key, value)
     cli.config_set("aem:clientSecret", CLIENT_SECRET, secret=True)
-    cli.config_set("password", PASSWORD, secret=True)
-    return cli
 
 
 def steps(digest: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -133,17 +153,15 @@ def test_plugin__import_adopts_with_no_write(
         project(tmp_path / "second", "import pulumi\n"), env={"AEM_POLL_INTERVAL": "0.05"}
     )
     second.stack_init("adopt")
-    config = first.run("config", "--json", "--show-secrets", record=False).stdout
-    for key, value in json.loads(config).items():
-        second.config_set(key, value["value"], secret=value["secret"])
+    configure(second, emulator.url)
     emulator.clear_requests()
     second.run(
         "import",
         "aem:index:PortForward",
         "smtp",
         "10001/20001/30465",
-        # the project's language host has no GenerateProgram: no code to print
-        "--generate-code=false",
+        "--out",
+        "imported.py",
         "--yes",
         "--non-interactive",
     )
@@ -151,6 +169,15 @@ def test_plugin__import_adopts_with_no_write(
     resources = second.export()["deployment"]["resources"]
     rule = next(r for r in resources if r["type"] == "aem:index:PortForward")
     assert rule["inputs"]["host"] == "smtp.sendgrid.net"
+    # The code `pulumi import` wrote (our language host's GenerateProgram) runs on the native
+    # classes once its import names them, and declares exactly what was imported.
+    code = (second.project_dir / "imported.py").read_text()
+    assert "import aem_pulumi_sdk as aem\n" in code
+    (second.project_dir / "__main__.py").write_text(
+        code.replace("import aem_pulumi_sdk as aem", "import aem_pulumi.native as aem")
+    )
+    second.preview(expect_no_changes=True)
+    assert writes(emulator) == []
 
 
 def test_plugin__custom_timeout_shorter_than_the_operation(
@@ -203,3 +230,102 @@ def test_plugin__refused_write_without_traceback(
 
 def _urn(cli: PulumiCLI, kind: str, name: str) -> str:
     return f"urn:pulumi:dev::aem-plugin-e2e::aem:index:{kind}::{name}"
+
+
+TWO_PROVIDERS = """
+import pulumi
+import aem_pulumi.native as aem
+
+config = pulumi.Config()
+
+
+def provider(name):
+    url = config.require(f"{name}Url")
+    return aem.Provider(
+        name, api_url=url, ims_url=url, client_id=config.require(f"{name}ClientId"),
+        client_secret=config.require_secret(f"{name}Secret"), org_id=config.require(f"{name}Org"),
+    )
+
+
+wknd, other = provider("wknd"), provider("other")
+aem.EnvironmentVariable(
+    "wknd-region", program_id="10001", environment_id="20001", name="REGION", value="wknd",
+    opts=pulumi.ResourceOptions(provider=wknd),
+)
+aem.EnvironmentSecret(
+    "other-password", program_id="10002", environment_id="20010", name="EMAIL_PASSWORD",
+    value=config.require_secret("password"), opts=pulumi.ResourceOptions(provider=other),
+)
+dev = aem.get_environment_output(
+    program_id="10002", name="dev", opts=pulumi.InvokeOutputOptions(provider=other)
+)
+pulumi.export("other_dev_id", dev.environment_id)
+"""
+
+
+def test_plugin__explicit_providers_for_two_programs(
+    pulumi_cli_factory: PulumiCLIFactory, emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    with EmulatorServer(timings=Timings.zero()) as other_server:
+        other = EmulatorControl(other_server.url)
+        other.add_program(id="10002", name="other")
+        other.add_environment("10002", id="20010", name="dev")
+        folder = project(tmp_path / "p", TWO_PROVIDERS)
+        cli = pulumi_cli_factory(folder, env={"AEM_POLL_INTERVAL": "0.05"})
+        cli.stack_init("dev")  # no aem:* key: only the explicit providers can reach an emulator
+        for name, url in (("wknd", emulator.url), ("other", other.url)):
+            cli.config_set(f"{name}Url", url)
+            cli.config_set(f"{name}ClientId", CLIENT_ID)
+            cli.config_set(f"{name}Org", ORG_ID)
+            cli.config_set(f"{name}Secret", CLIENT_SECRET, secret=True)
+        cli.config_set("password", PASSWORD, secret=True)
+        emulator.clear_requests()
+        other.clear_requests()
+
+        cli.up()
+
+        assert writes(emulator) == ["PATCH /api/program/10001/environment/20001/variables"]
+        assert writes(other) == ["PATCH /api/program/10002/environment/20010/variables"]
+        assert cli.outputs()["other_dev_id"] == "20010"
+        state = cli.export()
+        providers = [
+            r for r in state["deployment"]["resources"] if r["type"] == "pulumi:providers:aem"
+        ]
+        assert sorted(p["urn"].rpartition("::")[2] for p in providers) == ["other", "wknd"]
+        assert CLIENT_SECRET not in json.dumps(state)
+        assert PASSWORD not in json.dumps(state)
+        cli.preview(expect_no_changes=True)
+        cli.refresh(expect_no_changes=True)
+        cli.destroy()
+        assert writes(other)[-1] == "PATCH /api/program/10002/environment/20010/variables"
+        assert len(writes(other)) == 2
+
+
+def test_plugin__found_on_path(
+    pulumi_cli_factory: PulumiCLIFactory,
+    emulator: EmulatorControl,
+    tmp_path: Path,
+    pulumi_bin: Path,
+) -> None:
+    program = """
+    import pulumi
+    import aem_pulumi.native as aem
+
+    aem.EnvironmentVariable(
+        "region", program_id="10001", environment_id="20001", name="REGION", value="va7"
+    )
+    """
+    path = os.pathsep.join([str(pulumi_bin), str(PLUGIN_DIR), os.environ.get("PATH", "")])
+    cli = stack(
+        pulumi_cli_factory,
+        tmp_path / "p",
+        emulator.url,
+        program,
+        {"PATH": path},
+        plugin_in_yaml=False,
+    )
+    result = cli.up()
+    plugin = PLUGIN_DIR / "pulumi-resource-aem"
+    assert f"using pulumi-resource-aem from $PATH at {plugin}" in result.stdout + result.stderr
+    assert writes(emulator) == ["PATCH /api/program/10001/environment/20001/variables"]
+    cli.destroy()

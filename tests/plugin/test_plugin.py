@@ -56,8 +56,16 @@ def test_get_schema(plugin: Plugin) -> None:
         "aem:index:EnvironmentSecret",
         "aem:index:EnvironmentVariable",
         "aem:index:EnvironmentVariables",
+        "aem:index:MailService",
         "aem:index:PortForward",
     ]
+    mail = schema["resources"]["aem:index:MailService"]
+    assert mail["isComponent"] is True
+    assert (mail["inputProperties"]["smtpPort"], mail["inputProperties"]["password"]) == (
+        {"type": "integer"},
+        {"type": "string", "secret": True},
+    )
+    assert mail["requiredOutputs"] == ["defaultMailServiceJson", "osgiConfigPath", "portOrig"]
     port_forward = schema["resources"]["aem:index:PortForward"]
     assert port_forward["requiredInputs"] == ["environmentId", "host", "portDest", "programId"]
     assert port_forward["inputProperties"]["portDest"]["type"] == "integer"
@@ -197,7 +205,27 @@ def test_read__import_by_id_returns_inputs(provider: Stub) -> None:
     read = provider.Read(
         provider_pb2.ReadRequest(urn=urn("aem:index:PortForward", "adopted"), id=created.id)
     )
-    assert as_dict(read.inputs) == {**RULE, "portOrig": 30465}
+    assert as_dict(read.inputs) == as_dict(
+        check(provider, "aem:index:PortForward", "x", RULE).inputs
+    )
+
+
+def test_read__import_diffs_clean_against_the_program(provider: Stub) -> None:
+    networking(provider)
+    token = "aem:index:PortForward"
+    created = create(provider, token, "smtp", RULE)
+    read = provider.Read(provider_pb2.ReadRequest(urn=urn(token, "adopted"), id=created.id))
+    program = check(provider, token, "adopted", RULE).inputs
+    answer = provider.Diff(
+        provider_pb2.DiffRequest(
+            urn=urn(token, "adopted"),
+            id=created.id,
+            olds=read.properties,
+            old_inputs=read.inputs,
+            news=program,
+        )
+    )
+    assert (answer.changes, dict(answer.detailedDiff)) == (provider_pb2.DiffResponse.DIFF_NONE, {})
 
 
 def test_create__secret_outputs_field_by_field(provider: Stub) -> None:
@@ -250,3 +278,25 @@ def test_invoke__bad_arguments_are_failures(provider: Stub) -> None:
         "programId": "Field required",
         "program": "Extra inputs are not permitted",
     }
+
+
+def test_check__two_resources_declaring_one_object(provider: Stub) -> None:
+    token = "aem:index:PortForward"
+    assert list(check(provider, token, "smtp", RULE).failures) == []
+    child = f"{urn('aem:index:MailService', 'mail').rpartition('::')[0]}$aem:index:PortForward::mail-smtp"
+    answer = provider.Check(provider_pb2.CheckRequest(urn=child, news=struct(RULE)))
+    assert [(f.property, f.reason) for f in answer.failures] == [
+        (
+            "portOrig",
+            "PortForward 'mail-smtp' in MailService and PortForward 'smtp' both declare port "
+            "forward 30465 of environment 20001; one object can have one owner: remove one of "
+            "them (or, for a rename, give the new one `aliases`)",
+        )
+    ]
+
+
+def test_check__whole_number_for_a_string_id(provider: Stub) -> None:
+    # Pulumi YAML sends `programId: ${programId}` from config as a number (pulumi-yaml#577).
+    answer = check(provider, "aem:index:PortForward", "smtp", {**RULE, "programId": 10001})
+    assert list(answer.failures) == []
+    assert as_dict(answer.inputs)["programId"] == "10001"

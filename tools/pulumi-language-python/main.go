@@ -18,11 +18,12 @@
 // folder with PulumiPlugin.yaml (resource providers, e.g. on pulumi.provider.experimental) or
 // PulumiPolicy.yaml (policy packs). GeneratePackage writes Python SDKs with Pulumi's own code
 // generator, for `pulumi package gen-sdk` and `pulumi package add`; Link, for the latter, prints
-// how to install and import the SDK.
+// how to install and import the SDK. GenerateProgram turns PCL into Python with Pulumi's program
+// generator, for the code `pulumi import` prints.
 //
 // What it does not support: installing dependencies, the `uv`/`poetry` toolchains, type checkers,
 // reporting the program's packages to the engine (so no third-party provider plugins), debuggers,
-// `pulumi new` prompts, program conversion (GenerateProgram, GenerateProject) and Pack.
+// `pulumi new` prompts, project conversion (GenerateProject, so no `pulumi convert`) and Pack.
 package main
 
 import (
