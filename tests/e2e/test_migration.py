@@ -8,7 +8,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from aem_pulumi.client.emulator import EmulatorControl
+
+from aem_pulumi.emulator.control_client import EmulatorControl
 
 from .harness import PulumiCLIFactory
 from .test_plugin import PASSWORD, stack, writes

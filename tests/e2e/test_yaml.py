@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from aem_pulumi.client.emulator import EmulatorControl
+
+from aem_pulumi.emulator.control_client import EmulatorControl
 
 from .harness import REPO_ROOT, PulumiCLI, PulumiCLIFactory
 from .test_plugin import configure, writes
