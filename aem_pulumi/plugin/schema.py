@@ -19,7 +19,7 @@ from pydantic.fields import FieldInfo
 from aem_pulumi.client.settings import ENV_NAMES, config_key
 from aem_pulumi.core.declaration import Declaration
 from aem_pulumi.core.inputs import SECRET
-from aem_pulumi.plugin.declarations import declarations
+from aem_pulumi.core.registry import declarations
 from aem_pulumi.plugin.names import to_camel
 
 PACKAGE = "aem"

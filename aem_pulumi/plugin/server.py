@@ -41,8 +41,8 @@ from aem_pulumi.core.errors import InvalidInputs, ProviderError
 from aem_pulumi.core.inputs import SECRET, Inputs, has_marker, nested_model
 from aem_pulumi.core.ownership import ADOPT_ENV, FORCE_DELETE_ENV, NoLedger, requested
 from aem_pulumi.core.progress import reporting_to
+from aem_pulumi.core.registry import by_token
 from aem_pulumi.plugin import config, lookups, mail
-from aem_pulumi.plugin.declarations import by_token
 from aem_pulumi.plugin.ledger import ledger_for
 from aem_pulumi.plugin.names import camel_path
 from aem_pulumi.plugin.schema import schema
