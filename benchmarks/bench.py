@@ -25,8 +25,8 @@ from aem_pulumi.emulator.auth import CLIENT_ID, CLIENT_SECRET, ORG_ID
 from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.server import EmulatorServer
 from aem_pulumi.emulator.timings import Timings
-from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate
-from aem_pulumi.models.network import NetworkInfrastructure
+from aem_pulumi.models.advanced_networking import NetworkInfrastructure
+from aem_pulumi.models.environment_advanced_networking import AdvancedNetworkingUpdate
 from benchmarks import machine, programs
 from benchmarks.cli import REPO_ROOT, PulumiCLI, Result, environment, pulumi_bin_dir, pulumi_version
 from benchmarks.counting import Counts, count

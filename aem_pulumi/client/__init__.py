@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aem_pulumi.client.advanced_networking import AdvancedNetworkingOperations
+from aem_pulumi.client.advanced_networking import NetworkOperations
+from aem_pulumi.client.environment_advanced_networking import AdvancedNetworkingOperations
 from aem_pulumi.client.environments import EnvironmentOperations
 from aem_pulumi.client.errors import (
     APIConnectionError,
@@ -19,7 +20,6 @@ from aem_pulumi.client.errors import (
     UnreadableResponseError,
     ValidationError,
 )
-from aem_pulumi.client.network import NetworkOperations
 from aem_pulumi.client.programs import ProgramOperations
 from aem_pulumi.client.retry import RetryPolicy
 from aem_pulumi.client.settings import ClientSettings

@@ -26,8 +26,7 @@ from aem_pulumi.core.ownership import Identity, describe
 from aem_pulumi.core.progress import report
 from aem_pulumi.core.timeouts import Deadline
 from aem_pulumi.core.waiting import Statuses, wait_for
-from aem_pulumi.models.advanced_networking import HOST_PATTERN
-from aem_pulumi.models.network import (
+from aem_pulumi.models.advanced_networking import (
     CREATING,
     DELETED,
     DELETING,
@@ -51,6 +50,7 @@ from aem_pulumi.models.network import (
     VpnConnection,
     VpnConnectionRepresentation,
 )
+from aem_pulumi.models.environment_advanced_networking import HOST_PATTERN
 
 MINUTES = 60.0
 # Behaviour page, "Timing": flexible/dedicated ~15 min (up to 60), VPN 45-60 min.

@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from aem_pulumi.emulator.timings import OperationName
-from aem_pulumi.models.advanced_networking import PortForward
-from aem_pulumi.models.network import Kind
+from aem_pulumi.models.advanced_networking import Kind
+from aem_pulumi.models.environment_advanced_networking import PortForward
 from aem_pulumi.models.variables import Service, VariableType
 
 READY, FAILED, UPDATING = "ready", "failed", "updating"

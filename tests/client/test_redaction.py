@@ -10,7 +10,7 @@ import pytest
 from aem_pulumi.client import APIError, CloudManagerClient, RetryPolicy
 from aem_pulumi.emulator.auth import CLIENT_SECRET
 from aem_pulumi.emulator.control_client import EmulatorControl
-from aem_pulumi.models.network import NetworkInfrastructure, VpnConnection
+from aem_pulumi.models.advanced_networking import NetworkInfrastructure, VpnConnection
 from aem_pulumi.models.variables import Variable, VariableUpdate
 from tests.payloads import vpn_body
 

@@ -12,8 +12,8 @@ import pytest
 from aem_pulumi.client import APIConnectionError, CloudManagerClient, RetryPolicy, ServerError
 from aem_pulumi.client.retry import backoff_seconds
 from aem_pulumi.emulator.control_client import EmulatorControl
-from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate
-from aem_pulumi.models.network import NetworkInfrastructure
+from aem_pulumi.models.advanced_networking import NetworkInfrastructure
+from aem_pulumi.models.environment_advanced_networking import AdvancedNetworkingUpdate
 from aem_pulumi.models.variables import VariableUpdate
 
 PROGRAM = "/api/program/10001"

@@ -23,7 +23,7 @@ import requests
 from aem_pulumi.client import ClientSettings, CloudManagerClient
 from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.timings import Timings
-from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
+from aem_pulumi.models.environment_advanced_networking import AdvancedNetworkingUpdate, PortForward
 from aem_pulumi.models.variables import VariableUpdate
 
 from .cloud_manager import port_forwards, variables, wait_environment_ready, writes

@@ -17,8 +17,8 @@ from aem_pulumi.client import CloudManagerClient
 from aem_pulumi.client.settings import ClientSettings
 from aem_pulumi.emulator.auth import CLIENT_ID, CLIENT_SECRET, ORG_ID
 from aem_pulumi.emulator.control_client import EmulatorControl
-from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
-from aem_pulumi.models.network import NetworkInfrastructure
+from aem_pulumi.models.advanced_networking import NetworkInfrastructure
+from aem_pulumi.models.environment_advanced_networking import AdvancedNetworkingUpdate, PortForward
 from aem_pulumi.models.variables import VariableUpdate
 
 from . import reliability_programs as programs

@@ -42,8 +42,8 @@ import pytest
 from aem_pulumi.emulator.control_client import EmulatorControl
 from aem_pulumi.emulator.server import EmulatorServer
 from aem_pulumi.emulator.timings import Timings
-from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
-from aem_pulumi.models.network import NetworkInfrastructure
+from aem_pulumi.models.advanced_networking import NetworkInfrastructure
+from aem_pulumi.models.environment_advanced_networking import AdvancedNetworkingUpdate, PortForward
 from aem_pulumi.models.variables import VariableUpdate
 
 from . import reliability_programs as programs

@@ -18,8 +18,8 @@ from aem_pulumi.dynamic import provider as base
 from aem_pulumi.dynamic.advanced_networking import AdvancedNetworkingProvider
 from aem_pulumi.dynamic.ledger import STACK_KEY
 from aem_pulumi.emulator.control_client import EmulatorControl
-from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate
-from aem_pulumi.models.network import NetworkInfrastructure
+from aem_pulumi.models.advanced_networking import NetworkInfrastructure
+from aem_pulumi.models.environment_advanced_networking import AdvancedNetworkingUpdate
 
 STACK = "organization/project/stack"  # what the unit-test mocks report
 PROGRAM, DEV = "10001", "20001"

@@ -19,8 +19,8 @@ from aem_pulumi.dynamic.environment_advanced_networking import EnvironmentAdvanc
 from aem_pulumi.dynamic.ledger import STACK_KEY
 from aem_pulumi.dynamic.port_forward import PortForwardProvider
 from aem_pulumi.emulator.control_client import EmulatorControl
-from aem_pulumi.models.advanced_networking import AdvancedNetworkingUpdate, PortForward
-from aem_pulumi.models.network import NetworkInfrastructure
+from aem_pulumi.models.advanced_networking import NetworkInfrastructure
+from aem_pulumi.models.environment_advanced_networking import AdvancedNetworkingUpdate, PortForward
 
 STACK = "organization/project/stack"  # what the unit-test mocks report
 PROGRAM, DEV, STAGE = "10001", "20001", "20002"

@@ -19,7 +19,7 @@ from aem_pulumi.core.advanced_networking import is_history
 from aem_pulumi.core.errors import InvalidInputs, OwnershipError, ProviderError
 from aem_pulumi.core.timeouts import Deadline
 from aem_pulumi.core.writer.writer import Request
-from aem_pulumi.models.advanced_networking import (
+from aem_pulumi.models.environment_advanced_networking import (
     HOST_PATTERN,
     AdvancedNetworkingUpdate,
     PortForward,
