@@ -22,6 +22,23 @@ In = TypeVar("In", bound=Inputs)
 I_contra = TypeVar("I_contra", bound=Inputs, contravariant=True)
 
 
+class MayTake:
+    """A yes-or-no answered on first use, then remembered."""
+
+    def __init__(self, ask: Callable[[], bool]) -> None:
+        self._ask = ask
+        self._answer: bool | None = None
+
+    def __bool__(self) -> bool:
+        if self._answer is None:
+            self._answer = self._ask()
+        return self._answer
+
+
+Adoption = bool | MayTake
+"""Whether a change may take over an existing object: known, or asked when one is found."""
+
+
 @dataclass(frozen=True)
 class Context:
     """What an operation needs from its front end: who it acts for, a client, engine timeouts."""
@@ -55,8 +72,13 @@ class Context:
 
     def is_ours(self, identity: Identity, adopt: bool) -> bool:
         """Whether an existing object may be taken over: `adopt`, or the stack's state holds it
-        (for this resource after an interrupted create, or for one a rename or move replaces)."""
+        (for one of its resources that a rename or a move replaces)."""
         return adopt or self.adopt_all or bool(self.ledger.holders(identity))
+
+    def may_take(self, identity: Identity, adopt: bool) -> MayTake:
+        """`is_ours`, asked only when an existing object is found (reading the stack's state
+        costs a CLI call: a create of something new never makes it)."""
+        return MayTake(lambda: self.is_ours(identity, adopt))
 
     def other_holders(self, identity: Identity) -> list[str]:
         """Who else, in this deployment or in the stack's state, holds the object."""

@@ -140,7 +140,7 @@ def _enable(
     deadline = ctx.deadline(op, inputs.timeouts, DEFAULTS)
     rules = None if inputs.port_forwards is None else tuple(inputs.port_forwards)
     hosts = tuple(inputs.non_proxy_hosts or ())
-    adopt = ctx.is_ours(identities(inputs.model_dump(mode="json"))[0], inputs.adopt)
+    adopt = ctx.may_take(identities(inputs.model_dump(mode="json"))[0], inputs.adopt)
     return Enable(
         ctx.who, deadline, inputs.environment_id, hosts, rules, creating=creating, adopt=adopt
     )

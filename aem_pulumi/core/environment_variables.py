@@ -209,7 +209,7 @@ def _set(
     *,
     creating: bool,
 ) -> Item:
-    adopt = ctx.is_ours(_identity(inputs, name), inputs.adopt)
+    adopt = ctx.may_take(_identity(inputs, name), inputs.adopt)
     return Item(name, inputs.service, kind, value, creating=creating, adopt=adopt)
 
 

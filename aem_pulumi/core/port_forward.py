@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from aem_pulumi.core.checking import input_props
-from aem_pulumi.core.declaration import Context, Created, Declaration, Found
+from aem_pulumi.core.declaration import Adoption, Context, Created, Declaration, Found
 from aem_pulumi.core.environment_advanced_networking import DEFAULTS
 from aem_pulumi.core.errors import InvalidInputs
 from aem_pulumi.core.inputs import REPLACES, UNKNOWN, Inputs, Timeouts
@@ -71,7 +71,7 @@ class PortForwardOperations:
         only when it is this stack's or with adopt."""
         props = inputs.model_dump(mode="json")
         ctx.claim(identities(props))
-        adopt = ctx.is_ours(identities(props)[0], inputs.adopt)
+        adopt = ctx.may_take(identities(props)[0], inputs.adopt)
         _writer(ctx, inputs).submit(_put(inputs, ctx, "create", replacing=False, adopt=adopt))
         return Created(_id(inputs), props)
 
@@ -175,7 +175,7 @@ def _writer(ctx: Context, where: PortForwardInputs | _Where) -> Any:
 
 
 def _put(
-    inputs: PortForwardInputs, ctx: Context, op: str, *, replacing: bool, adopt: bool = False
+    inputs: PortForwardInputs, ctx: Context, op: str, *, replacing: bool, adopt: Adoption = False
 ) -> PutRule:
     deadline = ctx.deadline(op, inputs.timeouts, DEFAULTS)
     return PutRule(ctx.who, deadline, inputs.environment_id, inputs.rule(), replacing, adopt)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from aem_pulumi.client import NotFoundError
 from aem_pulumi.core.checking import input_props
-from aem_pulumi.core.declaration import Context, Created, Declaration, Found
+from aem_pulumi.core.declaration import Adoption, Context, Created, Declaration, Found
 from aem_pulumi.core.errors import InvalidInputs
 from aem_pulumi.core.inputs import REPLACES, SECRET, Inputs, Timeouts
 from aem_pulumi.core.ownership import CLAIMS, Identity, describe
@@ -175,7 +175,7 @@ class VariableOperations:
         props = inputs.model_dump(mode="json")
         target = _target(props)
         ctx.claim(identities(props))
-        adopt = ctx.is_ours(identities(props)[0], inputs.adopt)
+        adopt = ctx.may_take(identities(props)[0], inputs.adopt)
         status = self._submit(ctx, target, "create", inputs.timeouts, inputs.value, adopt=adopt)
         return Created(_id(target), self._outputs(props, status))
 
@@ -252,7 +252,7 @@ class VariableOperations:
         op: str,
         timeouts: Mapping[str, str] | None,
         value: str,
-        adopt: bool = False,
+        adopt: Adoption = False,
     ) -> str | None:
         deadline = ctx.deadline(op, timeouts, DEFAULTS)
         item = Item(

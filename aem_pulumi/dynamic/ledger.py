@@ -3,7 +3,8 @@
 The dynamic host tells a provider nothing about the stack, so the resource classes pass the
 stack's name as the hidden input `__stack`, and the provider asks the CLI that runs it for the
 stack's checkpoint (once per provider process; during an update it is the state saved so far).
-Pending creates do not count: the running update records its own before each create, and a
+The export is taken once, when the provider's first operation of the run begins. Pending
+creates do not count: the running update records its own before each create, and a
 create an earlier `up` left unfinished never recorded its object (README, "Recovery"). When the
 CLI cannot answer, nothing counts as this stack's, and a create asks for `adopt=True`.
 """
@@ -27,18 +28,24 @@ _log = logging.getLogger("aem_pulumi")
 
 
 class ExportLedger:
-    """The holders of each object according to one stack's exported state."""
+    """The holders of each object according to one stack's state as the deployment began.
+
+    The export starts with the provider's first operation, in the background, so it shows the
+    state before this deployment changed anything: a resource updated or deleted earlier in the
+    run (a rule moved out of a list, a renamed resource) still counts as holding its objects.
+    """
 
     def __init__(self, stack: str) -> None:
-        self._stack = stack
-        self._lock = threading.Lock()
-        self._index: dict[Identity, list[str]] | None = None
+        self._index: dict[Identity, list[str]] = {}
+        self._read = threading.Thread(target=self._load, args=(stack,), daemon=True)
+        self._read.start()
+
+    def _load(self, stack: str) -> None:
+        self._index = _index(_export(stack))
 
     def holders(self, identity: Identity) -> list[str]:
-        with self._lock:
-            if self._index is None:
-                self._index = _index(_export(self._stack))
-            return list(self._index.get(identity, []))
+        self._read.join()
+        return list(self._index.get(identity, []))
 
 
 def _export(stack: str) -> Mapping[str, Any]:

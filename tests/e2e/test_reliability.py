@@ -438,11 +438,11 @@ def test_up_killed__documented_recovery_converges(
         f"{infrastructure_id} (flexiblePortEgress, "
     ) in output
     assert "set adopt=True to take it over" in output
-    spec.resources[0]["args"]["adopt"] = True  # README: adopt=True, then remove it again
-    write_spec(cli, spec, exposure)
+    # README, "Recovering": one run with AEM_ADOPT=true takes back what the killed run created
+    # (the infrastructure, and the secrets if their PATCH had gone out before the kill).
+    cli.env["AEM_ADOPT"] = "true"
     cli.up()
-    del spec.resources[0]["args"]["adopt"]
-    write_spec(cli, spec, exposure)
+    del cli.env["AEM_ADOPT"]
     cli.up()
     assert [i.id for i in cm.api.list_network_infrastructures(PROGRAM_ID)] == [infrastructure_id]
     cli.preview(expect_no_changes=True)

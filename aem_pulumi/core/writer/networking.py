@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from aem_pulumi.client import CloudManagerClient, NotFoundError
 from aem_pulumi.core.advanced_networking import is_history
+from aem_pulumi.core.declaration import Adoption
 from aem_pulumi.core.errors import InvalidInputs, OwnershipError, ProviderError
 from aem_pulumi.core.timeouts import Deadline
 from aem_pulumi.core.writer.writer import Request
@@ -154,7 +155,7 @@ class Enable(NetworkingChange):
     non_proxy_hosts: tuple[str, ...] = ()
     rules: tuple[PortForwardRule, ...] | None = None
     creating: bool = False
-    adopt: bool = False
+    adopt: Adoption = False
 
     def apply(self, state: NetworkingState) -> NetworkingState:
         wanted = NetworkingState(
@@ -181,7 +182,7 @@ class PutRule(NetworkingChange):
 
     rule: PortForwardRule
     replacing: bool = False
-    adopt: bool = False
+    adopt: Adoption = False
 
     def apply(self, state: NetworkingState) -> NetworkingState:
         if not state.enabled:

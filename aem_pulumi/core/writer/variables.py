@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from aem_pulumi.client import CloudManagerClient
+from aem_pulumi.core.declaration import Adoption
 from aem_pulumi.core.errors import OperationFailed, OwnershipError, ProviderError
 from aem_pulumi.core.timeouts import Deadline
 from aem_pulumi.core.writer.writer import Request
@@ -58,7 +59,7 @@ class Item:
     API may answer types the spec does not list)."""
     value: str = field(default="", repr=False)  # "" deletes
     creating: bool = False
-    adopt: bool = False
+    adopt: Adoption = False
     """With `creating`: an existing variable may be taken over (this stack's, or adopt=True)."""
 
     @property
