@@ -1,17 +1,21 @@
 """`python -m benchmarks.bench` (`make bench`): API writes and wall time against the physical limit.
 
 Every scenario drives the real Pulumi CLI against the emulator, whose environment updates
-(advanced networking and variables alike) take T seconds. Each deployment starts from a fresh
+(advanced networking and variables alike) take T seconds, on one front end (the dynamic
+resources or the provider plugin) at one `--parallel`. Each deployment starts from a fresh
 emulator state and a fresh stack; the request log is cleared right before the measured command
-and read right after it; the stack is destroyed afterwards (not measured). Each deployment runs
-twice: with write merging (the default) and with `AEM_PULUMI_MERGE_WRITES=false`, one write per
-resource. The table goes to stdout as rows are measured, then into BENCHMARKS.md.
+and read right after it; the stack is destroyed afterwards (not measured). The deployments of
+separate resources and lists on the dynamic front end also run with
+`AEM_PULUMI_MERGE_WRITES=false`, one write per resource, as a baseline. The table goes to stdout
+as rows are measured, then into BENCHMARKS.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import math
+import os
 import re
 import sys
 import tempfile
@@ -30,13 +34,14 @@ from aem_pulumi.models.environment_advanced_networking import AdvancedNetworking
 from benchmarks import machine, programs
 from benchmarks.cli import REPO_ROOT, PulumiCLI, Result, environment, pulumi_bin_dir, pulumi_version
 from benchmarks.counting import Counts, count
-from benchmarks.programs import ENVIRONMENT_ID, PROGRAM_ID, Program
+from benchmarks.programs import ENVIRONMENT_ID, PROGRAM_ID, FrontEnd, Program
 from benchmarks.report import (
     Row,
     render_comparison,
     render_document,
     render_header,
     render_row,
+    render_wait_reads,
     update_document,
 )
 
@@ -45,10 +50,26 @@ DEFAULT_POLL_INTERVAL = 0.2
 CONCURRENT_CALLS = 4  # the Python dynamic provider serves 4 calls at once (its gRPC thread pool)
 WALL_FACTOR = 1.5
 SIZES = (1, 5, 20)
+VARIABLE_SIZES = (1, 5, 20, 50)  # EnvironmentVariables, half plain and half secret
+MAIL_EXTRA = 20  # rules and secrets added beside MailService's in the bulk resources
+PARALLELS = (4, 8, 32, 64)  # the plugin's `--parallel` rows (issue 12)
+DYNAMIC_PARALLELS = (4, 32, 64)  # the dynamic front end's, beside its default-parallel rows
+PARALLEL_FORWARDS = 20  # the PortForwards of the `--parallel` rows
 # The commands measured on the mixed stack; `--only` matching any of them runs them all.
 MIXED_GROUPS = ("mixed-up", "noop", "preview", "preview-refresh", "refresh")
 # Call logs shown in BENCHMARKS.md even when their targets are met (missed ones always are).
-LOGGED_GROUPS = frozenset({"mixed-up", "port-forwards-20", "mail"})
+LOGGED_GROUPS = frozenset(
+    {
+        "mixed-up",
+        "port-forwards-20",
+        "mail",
+        "mail-bulk",
+        "environment-variables-50",
+        "plugin-port-forwards-20-p32",
+        "plugin-port-forwards-20",
+        "plugin-mixed-up-p64",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -106,27 +127,118 @@ class Scenario:
     target: Target
     limit: int = 1
     """The physical limit: one networking update plus one variables update at most."""
+    parallel: int | None = None
+    """`pulumi up --parallel`; None for the CLI's default."""
+    baseline: bool = True
+    """Also measured with one write per resource (`AEM_PULUMI_MERGE_WRITES=false`)."""
+
+    @property
+    def front_end(self) -> FrontEnd:
+        """The dynamic resources or the provider plugin."""
+        return self.program.front_end
 
 
-def _per_batch(n: int) -> int:
-    """The issue's bound for n separate resources: one update per 4 concurrent calls, plus one."""
-    return math.ceil(n / CONCURRENT_CALLS) + 1
+def default_parallel() -> int:
+    """The CLI's default `--parallel`: 4 per CPU (`GOMAXPROCS` x 4 in pulumi's `up.go`)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return 4 * cpus
 
 
-def mixed_stack() -> Scenario:
+def parallel_label(parallel: int | None) -> str:
+    """How a row shows its `--parallel`."""
+    return f"default ({default_parallel()})" if parallel is None else str(parallel)
+
+
+def _per_batch(n: int, concurrent: int = CONCURRENT_CALLS) -> int:
+    """The issues' bound for n separate resources: one update per batch of concurrent calls,
+    plus one."""
+    return math.ceil(n / concurrent) + 1
+
+
+def _suffix(parallel: int | None) -> str:
+    return "" if parallel is None else f"-p{parallel}"
+
+
+def mixed_stack(front_end: FrontEnd = "dynamic", parallel: int | None = None) -> Scenario:
     """50 resources on one environment: the stack of the no-op up, preview and refresh rows.
 
     Limit 3: the PortForwards depend on the EnvironmentAdvancedNetworking that enables
     networking, so enabling and adding the rules are two networking updates, plus one for
-    the variables.
+    the variables. Issue 13 targets the limit for the plugin at `--parallel 64`.
     """
-    program = programs.mixed(forwards=24, secret_count=25)
+    program = programs.mixed(forwards=24, secret_count=25, front_end=front_end)
     title = f"{program.resources} resources: up"
-    return Scenario(title, "mixed-up", program, enable_networking=False, target=Target(), limit=3)
+    prefix = "plugin-" if front_end == "plugin" else ""
+    target = Target(updates=3) if (front_end, parallel) == ("plugin", 64) else Target()
+    return Scenario(
+        title,
+        f"{prefix}mixed-up{_suffix(parallel)}",
+        program,
+        enable_networking=False,
+        target=target,
+        limit=3,
+        parallel=parallel,
+        baseline=False,
+    )
+
+
+def _parallel_forwards(front_end: FrontEnd, parallel: int | None) -> Scenario:
+    """20 PortForwards at one `--parallel`: the dynamic provider serves 4 at once whatever
+    the engine sends, the plugin all the engine sends (issue 12)."""
+    n = PARALLEL_FORWARDS
+    engine = default_parallel() if parallel is None else parallel
+    if front_end == "dynamic":
+        updates = _per_batch(n, min(engine, CONCURRENT_CALLS))
+    else:  # issue 13: one update when the engine sends all n at once
+        updates = 1 if engine >= n else _per_batch(n, engine)
+    prefix = "plugin-" if front_end == "plugin" else ""
+    return Scenario(
+        f"{n} PortForward",
+        f"{prefix}port-forwards-{n}{_suffix(parallel)}",
+        programs.port_forwards(n, front_end),
+        enable_networking=True,
+        target=Target(updates=updates),
+        parallel=parallel,
+        baseline=False,
+    )
+
+
+def _bulk_scenarios() -> list[Scenario]:
+    """EnvironmentVariables of M variables, and MailService through the bulk resources (issue 13)."""
+    scenarios = [
+        Scenario(
+            f"EnvironmentVariables of {m}",
+            f"environment-variables-{m}",
+            programs.environment_variables(m),
+            enable_networking=False,
+            target=Target(updates=1, wall=m == max(VARIABLE_SIZES)),
+            baseline=False,
+        )
+        for m in VARIABLE_SIZES
+    ]
+    title = f"MailService in the bulk resources + {MAIL_EXTRA} rules + {MAIL_EXTRA} secrets"
+    program = programs.mail_service_bulk(MAIL_EXTRA, MAIL_EXTRA)
+    mail = Scenario(title, "mail-bulk", program, False, Target(updates=2), limit=2, baseline=False)
+    scenarios.append(mail)
+    return scenarios
+
+
+def parallel_scenarios() -> list[Scenario]:
+    """Both front ends at each `--parallel`: 20 PortForwards and the 50-resource stack (the
+    dynamic front end's default-parallel rows are the separate resources' and the mixed stack's)."""
+    plugin_parallels: list[int | None] = [*PARALLELS, None]
+    scenarios = [_parallel_forwards("dynamic", p) for p in DYNAMIC_PARALLELS]
+    scenarios += [_parallel_forwards("plugin", p) for p in plugin_parallels]
+    scenarios += [mixed_stack("dynamic", p) for p in DYNAMIC_PARALLELS]
+    scenarios += [mixed_stack("plugin", p) for p in PARALLELS]
+    return scenarios
 
 
 def deployments() -> list[Scenario]:
-    """The `pulumi up` scenarios, each measured merged and as the one-write-per-resource baseline."""
+    """The `pulumi up` scenarios, in the order they run (after the mixed stack's commands)."""
     scenarios = [
         Scenario(
             f"{n} PortForward",
@@ -160,7 +272,7 @@ def deployments() -> list[Scenario]:
     # The physical limit of a deployment: one networking update plus one variables update.
     mail = Scenario("MailService", "mail", programs.mail_service(), True, Target(updates=2), 2)
     scenarios.append(mail)
-    return scenarios
+    return scenarios + _bulk_scenarios() + parallel_scenarios()
 
 
 class Bench:
@@ -232,6 +344,8 @@ class Bench:
         merged: bool,
         target: Target,
         limit: int,
+        front_end: FrontEnd = "dynamic",
+        parallel: int | None = None,
     ) -> Row:
         """Clear the request log, run `command`, count its calls; print and keep the row."""
         self.control.clear_requests()
@@ -252,6 +366,8 @@ class Bench:
             error=None if result.ok else result.tail(),
             log=log,
             started=started,
+            front_end=front_end,
+            parallel=parallel_label(parallel),
         )
         if not result.ok:
             row = replace(row, met=False)
@@ -272,12 +388,14 @@ class Bench:
         cli = self.new_stack(scenario.program, merged=merged)
         target = scenario.target if merged else Target()
         self.measure(
-            cli.up,
+            functools.partial(cli.up, scenario.parallel),
             scenario.title,
             scenario.group,
             merged=merged,
             target=target,
             limit=scenario.limit,
+            front_end=scenario.front_end,
+            parallel=scenario.parallel,
         )
         self.teardown(cli)
 
@@ -356,13 +474,18 @@ def run(arguments: argparse.Namespace, bench: Bench) -> None:
         if not _selected(scenario.group, arguments.only):
             continue
         bench.deploy(scenario, merged=True)
-        if not arguments.no_baseline:
+        if scenario.baseline and not arguments.no_baseline:
             bench.deploy(scenario, merged=False)
 
 
 def _logged(rows: Sequence[Row]) -> list[Row]:
     """Rows whose call log goes into BENCHMARKS.md: missed or failed targets, and examples."""
     return [r for r in rows if r.met is False or (r.merged and r.group in LOGGED_GROUPS)]
+
+
+def _waits(rows: Sequence[Row]) -> list[Row]:
+    """The ups of the 50-resource stack, whose reads while updating BENCHMARKS.md shows."""
+    return [r for r in rows if r.merged and re.match(r"(plugin-)?mixed-up", r.group)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -384,11 +507,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             startup=bench.startup,
             total=time.monotonic() - began,
             pulumi_version=version,
+            default_parallel=default_parallel(),
         )
+    waits = _waits(bench.rows)
     print()
     print(render_comparison(bench.rows))
+    print()
+    print(render_wait_reads(waits, bench.poll))
     print(f"\ntotal {info['total run time']}")
-    update_document(arguments.output, render_document(info, bench.rows, _logged(bench.rows)))
+    document = render_document(info, bench.rows, _logged(bench.rows), waits, bench.poll)
+    update_document(arguments.output, document)
     print(f"wrote {arguments.output}")
     return 1 if any(r.error is not None for r in bench.rows) else 0
 

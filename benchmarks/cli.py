@@ -114,9 +114,11 @@ class PulumiCLI:
             )
         return result
 
-    def up(self) -> Result:
-        """`pulumi up` without its preview (the preview makes no API call; measured on its own)."""
-        return self.run("up", "--yes", "--non-interactive", "--skip-preview")
+    def up(self, parallel: int | None = None) -> Result:
+        """`pulumi up` without its preview (the preview makes no API call; measured on its own),
+        with `--parallel` when given (else the CLI's default)."""
+        flags = () if parallel is None else ("--parallel", str(parallel))
+        return self.run("up", "--yes", "--non-interactive", "--skip-preview", *flags)
 
     def preview(self) -> Result:
         """`pulumi preview --diff`, as the pull-request workflow runs it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ DEFINITIONS = """\
 - Limit: the physical limit, the fewest environment updates the command could trigger: one
   networking update plus one variables update per deployment (3 for the 50-resource stack,
   whose port forwards depend on the resource that enables networking).
+- Reads while updating: GETs of an environment's status (`/api/program/P/environment/E`) in the
+  T seconds after each of its accepted updates, while it is `updating`; with one shared read
+  per poll interval per environment that is at most ceil(T / poll interval) per update.
 """
 """How each column is counted; printed in BENCHMARKS.md."""
 
@@ -25,6 +29,8 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _ENVIRONMENT = r"^/api/program/[^/]+/environment/[^/]+"
 _NETWORKING = re.compile(_ENVIRONMENT + r"/advancedNetworking/?$")
 _VARIABLES = re.compile(_ENVIRONMENT + r"/variables/?$")
+_STATUS = re.compile(_ENVIRONMENT + r"/?$")
+_ENVIRONMENT_PATH = re.compile(_ENVIRONMENT)
 
 
 @dataclass(frozen=True)
@@ -91,3 +97,51 @@ def count(log: Iterable[Mapping[str, Any]]) -> Counts:
         networking_updates=tally["networking"],
         variables_updates=tally["variables"],
     )
+
+
+@dataclass(frozen=True)
+class WaitReads:
+    """The environment status reads made while environments were `updating`."""
+
+    updates: int
+    reads: int
+    most: int
+    """The most reads within one update."""
+
+    @property
+    def per_update(self) -> float:
+        """Reads while updating, per environment update."""
+        return self.reads / self.updates if self.updates else 0.0
+
+
+def reads_allowed(t: float, poll: float) -> int:
+    """The most status reads of one environment in T seconds at one read per poll interval."""
+    return math.ceil(round(t / poll, 6))
+
+
+def wait_reads(log: Iterable[Mapping[str, Any]], t: float) -> WaitReads:
+    """Status GETs of each environment in [u, u + T) after each of its accepted updates u.
+
+    An environment's updates never overlap (Cloud Manager refuses a write while it is
+    `updating`), so each read falls in at most one update's window.
+    """
+    entries = list(log)
+    windows = [
+        (_environment(e), float(e["time"])) for e in entries if environment_update(e) is not None
+    ]
+    per_window = dict.fromkeys(range(len(windows)), 0)
+    for entry in entries:
+        if str(entry["method"]).upper() != "GET" or not _STATUS.match(str(entry["path"])):
+            continue
+        at, where = float(entry["time"]), _environment(entry)
+        for index, (environment, start) in enumerate(windows):
+            if environment == where and start <= at < start + t:
+                per_window[index] += 1
+                break
+    counts = list(per_window.values())
+    return WaitReads(updates=len(windows), reads=sum(counts), most=max(counts, default=0))
+
+
+def _environment(entry: Mapping[str, Any]) -> str:
+    match = _ENVIRONMENT_PATH.match(str(entry["path"]))
+    return match.group(0) if match else ""

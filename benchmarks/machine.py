@@ -45,7 +45,13 @@ def _commit() -> str:
 
 
 def describe(
-    *, t: float, poll: float, startup: float | None, total: float, pulumi_version: str
+    *,
+    t: float,
+    poll: float,
+    startup: float | None,
+    total: float,
+    pulumi_version: str,
+    default_parallel: int,
 ) -> dict[str, str]:
     """The facts printed at the top of the generated part of BENCHMARKS.md."""
     shown_startup = "not measured" if startup is None else f"{startup:.1f} s"
@@ -60,15 +66,21 @@ def describe(
         "infrastructure operations instant",
         "T (every environment update: advanced networking and variables)": f"{t:g} s",
         "AEM_POLL_INTERVAL of the provider process": f"{poll:g} s",
-        "commands": "`pulumi up --yes --skip-preview` (the preview is measured on its own), "
-        "`pulumi preview --diff [--refresh]`, `pulumi refresh --yes --skip-preview`; default "
-        "parallelism; the dynamic provider serves 4 calls at once",
+        "commands": "`pulumi up --yes --skip-preview [--parallel N]` (the preview is measured on "
+        "its own), `pulumi preview --diff [--refresh]`, `pulumi refresh --yes --skip-preview`; "
+        f"`--parallel` as each row says, else the CLI's default (4 per CPU: {default_parallel} "
+        "here)",
+        "front ends": "dynamic (`import aem_pulumi`; Pulumi's dynamic provider host serves 4 "
+        "calls at once) and plugin (`import aem_pulumi.native`; `pulumi-resource-aem` from this "
+        "virtualenv, named under `plugins: providers:` in Pulumi.yaml; no cap of its own)",
         "set-up (not measured)": "emulator reset, a ready flexiblePortEgress infrastructure "
         "created through the client, advanced networking enabled through the client where the "
         "scenario has PortForward or MailService but no EnvironmentAdvancedNetworking; "
         "instant operations during set-up and `destroy`",
-        "baseline": "`AEM_PULUMI_MERGE_WRITES=false` (one write per resource) for every "
-        "deployment; not run for the no-op up, previews and refresh, which write nothing",
+        "baseline": "`AEM_PULUMI_MERGE_WRITES=false` (one write per resource) for the dynamic "
+        "deployments at the default `--parallel` of separate resources, lists and MailService "
+        "with children; not run for the bulk sets (one resource per write anyway), the "
+        "`--parallel` rows, the no-op up, previews and refresh",
         "start-up S (wall time of the no-op up: every process starts, no call)": shown_startup,
         "total run time": f"{total / 60:.1f} min",
     }

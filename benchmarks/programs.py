@@ -2,30 +2,44 @@
 
 Every program targets program 10001, environment 20001 of the emulator's seed; the client
 settings come from `AEM_*` variables set by the runner, so the programs carry no credentials.
+A program runs on one front end: the dynamic resources (`import aem_pulumi`) or the provider
+plugin (`import aem_pulumi.native`, with `pulumi-resource-aem` from this virtualenv named in
+`Pulumi.yaml`, as docs/plugin.md shows).
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from textwrap import dedent
+from typing import Literal
+
+FrontEnd = Literal["dynamic", "plugin"]
 
 PROGRAM_ID = "10001"
 ENVIRONMENT_ID = "20001"
 FIRST_PORT_ORIG = 30100
 SMTP_PORT = 465
 
-_HEADER = dedent(
-    f"""\
-    import pulumi
+_MODULES: dict[FrontEnd, str] = {"dynamic": "aem_pulumi", "plugin": "aem_pulumi.native"}
+# The folder of this virtualenv's console scripts, `pulumi-resource-aem` among them.
+PLUGIN_DIR = Path(sys.executable).parent
 
-    import aem_pulumi
 
-    PROGRAM_ID = "{PROGRAM_ID}"
-    ENVIRONMENT_ID = "{ENVIRONMENT_ID}"
-    WHERE = dict(program_id=PROGRAM_ID, environment_id=ENVIRONMENT_ID)
-    """
-)
+def _header(front_end: FrontEnd) -> str:
+    """The program's imports and the target environment; `aem` is the front end's module."""
+    return dedent(
+        f"""\
+        import pulumi
+
+        import {_MODULES[front_end]} as aem
+
+        PROGRAM_ID = "{PROGRAM_ID}"
+        ENVIRONMENT_ID = "{ENVIRONMENT_ID}"
+        WHERE = dict(program_id=PROGRAM_ID, environment_id=ENVIRONMENT_ID)
+        """
+    )
 
 
 @dataclass(frozen=True)
@@ -35,11 +49,19 @@ class Program:
     name: str
     source: str
     resources: int
+    front_end: FrontEnd = "dynamic"
+
+    def project_yaml(self) -> str:
+        """`Pulumi.yaml`: the plugin's programs name this virtualenv's `pulumi-resource-aem`."""
+        text = f"name: {self.name}\nruntime: python\n"
+        if self.front_end == "plugin":
+            text += f"plugins:\n  providers:\n    - name: aem\n      path: {PLUGIN_DIR}\n"
+        return text
 
     def write(self, directory: Path) -> Path:
         """Write `Pulumi.yaml` and `__main__.py` into `directory` (created); answer it."""
         directory.mkdir(parents=True, exist_ok=True)
-        (directory / "Pulumi.yaml").write_text(f"name: {self.name}\nruntime: python\n")
+        (directory / "Pulumi.yaml").write_text(self.project_yaml())
         (directory / "__main__.py").write_text(self.source)
         return directory
 
@@ -52,73 +74,104 @@ def _rules(n: int) -> str:
     )
 
 
-def port_forwards(n: int) -> Program:
+def _program(name: str, body: str, resources: int, front_end: FrontEnd = "dynamic") -> Program:
+    suffix = "-plugin" if front_end == "plugin" else ""
+    return Program(f"bench-{name}{suffix}", _header(front_end) + dedent(body), resources, front_end)
+
+
+def port_forwards(n: int, front_end: FrontEnd = "dynamic") -> Program:
     """`n` separate `PortForward` resources (advanced networking is enabled beforehand)."""
-    body = dedent(
-        f"""\
+    body = f"""\
         for i, rule in enumerate({_rules(n)}):
-            aem_pulumi.PortForward(f"forward-{{i}}", **WHERE, **rule)
+            aem.PortForward(f"forward-{{i}}", **WHERE, **rule)
         """
-    )
-    return Program(f"bench-port-forwards-{n}", _HEADER + body, n)
+    return _program(f"port-forwards-{n}", body, n, front_end)
 
 
 def networking_list(n: int) -> Program:
     """One `EnvironmentAdvancedNetworking` that enables networking with `n` rules."""
-    body = dedent(
-        f"""\
-        aem_pulumi.EnvironmentAdvancedNetworking("networking", **WHERE, port_forwards={_rules(n)})
+    body = f"""\
+        aem.EnvironmentAdvancedNetworking("networking", **WHERE, port_forwards={_rules(n)})
         """
-    )
-    return Program(f"bench-networking-list-{n}", _HEADER + body, 1)
+    return _program(f"networking-list-{n}", body, 1)
 
 
 def secrets(m: int) -> Program:
     """`m` separate `EnvironmentSecret` resources."""
-    body = dedent(
-        f"""\
+    body = f"""\
         for i in range({m}):
-            aem_pulumi.EnvironmentSecret(
+            aem.EnvironmentSecret(
                 f"secret-{{i}}", **WHERE, name=f"BENCH_SECRET_{{i}}", value=f"bench-value-{{i}}"
             )
         """
+    return _program(f"secrets-{m}", body, m)
+
+
+def _variable_maps(m: int) -> str:
+    """Python source of `variables=` and `secrets=` holding `m` variables, half of each kind
+    (the odd one a secret)."""
+    plain = m // 2
+    return (
+        f'variables={{f"BENCH_VAR_{{i}}": f"bench-value-{{i}}" for i in range({plain})}}, '
+        f'secrets={{f"BENCH_SECRET_{{i}}": f"bench-secret-{{i}}" for i in range({m - plain})}}'
     )
-    return Program(f"bench-secrets-{m}", _HEADER + body, m)
 
 
-def mail_service() -> Program:
-    """The full `MailService`: a port forward, a username variable and a password secret."""
-    body = dedent(
-        """\
-        mail = aem_pulumi.MailService(
+def environment_variables(m: int) -> Program:
+    """One `EnvironmentVariables` with `m` variables, half plain and half secret."""
+    body = f"""\
+        aem.EnvironmentVariables("variables", **WHERE, {_variable_maps(m)})
+        """
+    return _program(f"environment-variables-{m}", body, 1)
+
+
+_MAIL = """\
+        mail = aem.MailService(
             "mail",
             **WHERE,
             smtp_host="smtp.sendgrid.net",
             from_address="noreply@wknd.site",
             username="apikey",
             password=pulumi.Output.secret("bench-password"),
-            app_name="wknd",
+            app_name="wknd",{extra}
         )
         pulumi.export("default_mail_service_json", mail.default_mail_service_json)
         """
+
+
+def mail_service() -> Program:
+    """The full `MailService`: a port forward, a username variable and a password secret."""
+    return _program("mail-service", _MAIL.format(extra=""), 3)
+
+
+def mail_service_bulk(rules: int, secret_count: int) -> Program:
+    """`MailService` writing into an `EnvironmentAdvancedNetworking` that enables networking with
+    `rules` more rules, and into an `EnvironmentVariables` with `secret_count` more secrets."""
+    maps = (
+        f'secrets={{f"BENCH_SECRET_{{i}}": f"bench-secret-{{i}}" for i in range({secret_count})}}'
     )
-    return Program("bench-mail-service", _HEADER + body, 3)
+    bulk = f"""\
+        networking = aem.EnvironmentAdvancedNetworking(
+            "networking", **WHERE, port_forwards={_rules(rules)}
+        )
+        variables = aem.EnvironmentVariables("variables", **WHERE, {maps})
+        """
+    into = "\n            networking=networking,\n            variables=variables,"
+    body = dedent(bulk) + dedent(_MAIL.format(extra=into))
+    return _program(f"mail-service-bulk-{rules}-{secret_count}", body, 3)
 
 
-def mixed(forwards: int, secret_count: int) -> Program:
+def mixed(forwards: int, secret_count: int, front_end: FrontEnd = "dynamic") -> Program:
     """Networking enabled by the stack, `forwards` `PortForward`s on it, `secret_count` secrets."""
-    body = dedent(
-        f"""\
-        networking = aem_pulumi.EnvironmentAdvancedNetworking("networking", **WHERE)
+    body = f"""\
+        networking = aem.EnvironmentAdvancedNetworking("networking", **WHERE)
         after = pulumi.ResourceOptions(depends_on=[networking])
         for i, rule in enumerate({_rules(forwards)}):
-            aem_pulumi.PortForward(f"forward-{{i}}", **WHERE, **rule, opts=after)
+            aem.PortForward(f"forward-{{i}}", **WHERE, **rule, opts=after)
         for i in range({secret_count}):
-            aem_pulumi.EnvironmentSecret(
+            aem.EnvironmentSecret(
                 f"secret-{{i}}", **WHERE, name=f"BENCH_SECRET_{{i}}", value=f"bench-value-{{i}}"
             )
         """
-    )
-    return Program(
-        f"bench-mixed-{1 + forwards + secret_count}", _HEADER + body, 1 + forwards + secret_count
-    )
+    n = 1 + forwards + secret_count
+    return _program(f"mixed-{n}", body, n, front_end)

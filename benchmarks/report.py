@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.counting import DEFINITIONS, Counts
+from benchmarks.counting import DEFINITIONS, Counts, reads_allowed, wait_reads
 
 START = "<!-- bench:start -->"
 END = "<!-- bench:end -->"
@@ -18,6 +18,8 @@ FINDINGS_PLACEHOLDER = (
 
 COLUMNS = (
     "scenario",
+    "front end",
+    "--parallel",
     "merge",
     "API writes",
     "API reads",
@@ -50,6 +52,9 @@ class Row:
     log: tuple[Mapping[str, Any], ...] = field(default=(), repr=False)
     started: float = 0.0
     """Epoch seconds when the command started, so the call log shows offsets from it."""
+    front_end: str = "dynamic"
+    parallel: str = "default"
+    """`--parallel` of the command: a number, or `default (N)`."""
 
     @property
     def ratio(self) -> float:
@@ -68,6 +73,8 @@ def render_row(row: Row) -> str:
     if row.error is not None:
         cells = [
             row.scenario,
+            row.front_end,
+            row.parallel,
             merge,
             *["—"] * 6,
             f"{row.seconds:.1f}",
@@ -78,6 +85,8 @@ def render_row(row: Row) -> str:
     else:
         cells = [
             row.scenario,
+            row.front_end,
+            row.parallel,
             merge,
             str(c.writes),
             str(c.reads),
@@ -101,6 +110,26 @@ def render_header() -> str:
 def render_table(rows: Iterable[Row]) -> str:
     """The whole results table."""
     return "\n".join([render_header(), *(render_row(r) for r in rows)])
+
+
+def render_wait_reads(rows: Iterable[Row], poll: float) -> str:
+    """Status reads while each row's environment was `updating`, against one per poll interval."""
+    lines = [
+        "| scenario | front end | --parallel | env updates | reads while updating | "
+        "per update | most in one update | allowed per update (T / poll) | met |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        if row.error is not None:
+            continue
+        waits = wait_reads(row.log, row.update_seconds)
+        allowed = reads_allowed(row.update_seconds, poll)
+        lines.append(
+            f"| {row.scenario} | {row.front_end} | {row.parallel} | {waits.updates} | "
+            f"{waits.reads} | {waits.per_update:.1f} | {waits.most} | {allowed} | "
+            f"{_met(waits.most <= allowed) if waits.updates else '—'} |"
+        )
+    return "\n".join(lines)
 
 
 def _pairs(rows: Sequence[Row]) -> list[tuple[Row, Row]]:
@@ -166,8 +195,15 @@ def phases(row: Row) -> str:
     )
 
 
-def render_document(info: Mapping[str, str], rows: Sequence[Row], logged: Sequence[Row]) -> str:
-    """The generated part of BENCHMARKS.md (between the markers)."""
+def render_document(
+    info: Mapping[str, str],
+    rows: Sequence[Row],
+    logged: Sequence[Row],
+    waits: Sequence[Row] = (),
+    poll: float = 0.0,
+) -> str:
+    """The generated part of BENCHMARKS.md (between the markers); `waits` are the rows whose
+    reads while updating are shown, at AEM_POLL_INTERVAL `poll`."""
     facts = "\n".join(f"- {key}: {value}" for key, value in info.items())
     parts = [
         START,
@@ -181,12 +217,20 @@ def render_document(info: Mapping[str, str], rows: Sequence[Row], logged: Sequen
         "## Merged / one write per resource",
         render_comparison(rows),
     ]
+    if waits:
+        parts += [
+            "## Reads while updating",
+            f"Environment status reads of each up below while its environment was `updating` "
+            f"(AEM_POLL_INTERVAL = {poll:g} s, T = {waits[0].update_seconds:g} s).",
+            render_wait_reads(waits, poll),
+        ]
     if logged:
         parts.append("## Call logs")
         for row in logged:
             merge = "merge on" if row.merged else "merge off"
+            how = f"{row.front_end}, --parallel {row.parallel}, {merge}"
             why = "no target" if row.target == "—" else f"target {row.target}: {_met(row.met)}"
-            parts.append(f"### {row.scenario} ({merge}; {why})\n\n{phases(row)}.")
+            parts.append(f"### {row.scenario} ({how}; {why})\n\n{phases(row)}.")
             if row.error is not None:
                 parts.append(f"```\n{row.error}\n```")
             parts.append(f"```\n{render_call_log(row)}\n```")
