@@ -107,20 +107,24 @@ def secrets(m: int) -> Program:
     return _program(f"secrets-{m}", body, m)
 
 
-def _variable_maps(m: int) -> str:
-    """Python source of `variables=` and `secrets=` holding `m` variables, half of each kind
-    (the odd one a secret)."""
+def variable_maps(m: int) -> tuple[dict[str, str], dict[str, str]]:
+    """`m` variables as (plain, secret) name-to-value maps: half of each, the odd one secret."""
     plain = m // 2
-    return (
-        f'variables={{f"BENCH_VAR_{{i}}": f"bench-value-{{i}}" for i in range({plain})}}, '
-        f'secrets={{f"BENCH_SECRET_{{i}}": f"bench-secret-{{i}}" for i in range({m - plain})}}'
-    )
+    variables = {f"BENCH_VAR_{i}": f"bench-value-{i}" for i in range(plain)}
+    return variables, _secret_map(m - plain)
+
+
+def _secret_map(m: int) -> dict[str, str]:
+    return {f"BENCH_SECRET_{i}": f"bench-secret-{i}" for i in range(m)}
 
 
 def environment_variables(m: int) -> Program:
     """One `EnvironmentVariables` with `m` variables, half plain and half secret."""
+    variables, secret_values = variable_maps(m)
     body = f"""\
-        aem.EnvironmentVariables("variables", **WHERE, {_variable_maps(m)})
+        aem.EnvironmentVariables(
+            "variables", **WHERE, variables={variables!r}, secrets={secret_values!r}
+        )
         """
     return _program(f"environment-variables-{m}", body, 1)
 
@@ -147,14 +151,12 @@ def mail_service() -> Program:
 def mail_service_bulk(rules: int, secret_count: int) -> Program:
     """`MailService` writing into an `EnvironmentAdvancedNetworking` that enables networking with
     `rules` more rules, and into an `EnvironmentVariables` with `secret_count` more secrets."""
-    maps = (
-        f'secrets={{f"BENCH_SECRET_{{i}}": f"bench-secret-{{i}}" for i in range({secret_count})}}'
-    )
+    secrets = _secret_map(secret_count)
     bulk = f"""\
         networking = aem.EnvironmentAdvancedNetworking(
             "networking", **WHERE, port_forwards={_rules(rules)}
         )
-        variables = aem.EnvironmentVariables("variables", **WHERE, {maps})
+        variables = aem.EnvironmentVariables("variables", **WHERE, secrets={secrets!r})
         """
     into = "\n            networking=networking,\n            variables=variables,"
     body = dedent(bulk) + dedent(_MAIL.format(extra=into))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from benchmarks import bench, counting, report
+from dataclasses import replace
+from pathlib import Path
+
+from benchmarks import bench, counting, programs, report
 
 Target, Counts, count = bench.Target, counting.Counts, counting.count
 Row, render_row = report.Row, report.render_row
@@ -37,8 +40,15 @@ def test_render_row() -> None:
     target = Target(updates=2).describe(counts, 3.0, None)
     row = Row("MailService", "mail", True, counts, 7.5, 3.0, target=target, limit=2)
     assert render_row(row) == (
-        "| MailService | on | 3 | 2 | 1 | 2 | 2 (1+1) | 2 | 7.5 | 2.50 | ≤ 2 updates | — |"
+        "| MailService | dynamic | default | on | 3 | 2 | 1 | 2 | 2 (1+1) | 2 | 7.5 | 2.50 "
+        "| ≤ 2 updates | — |"
     )
+
+
+def test_render_row__plugin_at_a_parallel() -> None:
+    row = Row("20 PortForward", "p", True, Counts(networking_updates=1), 4.5, 3.0)
+    row = replace(row, front_end="plugin", parallel="32")
+    assert render_row(row).startswith("| 20 PortForward | plugin | 32 | on | 0 |")
 
 
 def test_render_comparison() -> None:
@@ -61,3 +71,63 @@ def test_target_judge__wall_time_bound() -> None:
     assert target.judge(counts, seconds=23.0, t=3.0, startup=1.0) is True
     assert target.judge(counts, seconds=24.0, t=3.0, startup=1.0) is False
     assert target.judge(counts, seconds=1.0, t=3.0, startup=None) is None
+
+
+# Status reads around two updates of one environment (T = 1 s): the PUT at 10.0 and the PATCH at
+# 11.5; reads of another environment and reads outside [u, u + T) do not count.
+OTHER = "/api/program/10001/environment/20002"
+WAITS = [
+    {"method": "GET", "path": ENV, "status": 200, "time": 9.9},
+    {"method": "PUT", "path": f"{ENV}/advancedNetworking", "status": 200, "time": 10.0},
+    {"method": "GET", "path": ENV, "status": 200, "time": 10.0},
+    {"method": "GET", "path": ENV, "status": 200, "time": 10.5},
+    {"method": "GET", "path": OTHER, "status": 200, "time": 10.6},
+    {"method": "GET", "path": f"{ENV}/variables", "status": 200, "time": 10.7},
+    {"method": "GET", "path": ENV, "status": 200, "time": 11.0},
+    {"method": "PATCH", "path": f"{ENV}/variables", "status": 409, "time": 11.1},
+    {"method": "PATCH", "path": f"{ENV}/variables", "status": 204, "time": 11.5},
+    {"method": "GET", "path": f"{ENV}/", "status": 200, "time": 11.6},
+    {"method": "GET", "path": ENV, "status": 200, "time": 11.7},
+    {"method": "GET", "path": ENV, "status": 200, "time": 11.8},
+]
+
+
+def test_wait_reads() -> None:
+    assert counting.wait_reads(WAITS, 1.0) == counting.WaitReads(updates=2, reads=5, most=3)
+
+
+def test_wait_reads__no_update() -> None:
+    assert counting.wait_reads(LOG[:3], 3.0) == counting.WaitReads(updates=0, reads=0, most=0)
+
+
+def test_reads_allowed__exact_ratio() -> None:
+    assert (counting.reads_allowed(3.0, 0.2), counting.reads_allowed(3.0, 0.4)) == (15, 8)
+
+
+def test_render_wait_reads() -> None:
+    row = Row("50 resources: up", "mixed-up", True, count(WAITS), 2.0, 1.0, log=tuple(WAITS))
+    lines = report.render_wait_reads([row], poll=0.5).splitlines()
+    assert lines[2] == "| 50 resources: up | dynamic | default | 2 | 5 | 2.5 | 3 | 2 | **no** |"
+
+
+def test_program_write__plugin_names_this_virtualenv(tmp_path: Path) -> None:
+    folder = programs.port_forwards(2, "plugin").write(tmp_path)
+    assert (folder / "Pulumi.yaml").read_text() == (
+        "name: bench-port-forwards-2-plugin\nruntime: python\nplugins:\n  providers:\n"
+        f"    - name: aem\n      path: {programs.PLUGIN_DIR}\n"
+    )
+    assert "import aem_pulumi.native as aem\n" in (folder / "__main__.py").read_text()
+
+
+def test_variable_maps__half_plain_the_odd_one_secret() -> None:
+    variables, secrets = programs.variable_maps(5)
+    assert (sorted(variables), sorted(secrets)) == (
+        ["BENCH_VAR_0", "BENCH_VAR_1"],
+        ["BENCH_SECRET_0", "BENCH_SECRET_1", "BENCH_SECRET_2"],
+    )
+
+
+def test_plugin_port_forwards__target_by_parallel() -> None:
+    targets = {s.group: s.target.updates for s in bench.parallel_scenarios()}
+    assert [targets[f"plugin-port-forwards-20-p{p}"] for p in (4, 8, 32, 64)] == [6, 4, 1, 1]
+    assert targets["port-forwards-20-p64"] == 6  # the dynamic host serves 4 calls at once
