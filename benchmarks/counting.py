@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -20,8 +21,9 @@ DEFINITIONS = """\
   networking update plus one variables update per deployment (3 for the 50-resource stack,
   whose port forwards depend on the resource that enables networking).
 - Reads while updating: GETs of an environment's status (`/api/program/P/environment/E`) in the
-  T seconds after each of its accepted updates, while it is `updating`; with one shared read
-  per poll interval per environment that is at most ceil(T / poll interval) per update.
+  T seconds after each of its accepted updates, while it is `updating`. One shared read per poll
+  interval per environment allows floor(T / poll interval) + 1 per update (counting both ends);
+  "closest" is the shortest time between two of them, the poll interval when they are shared.
 """
 """How each column is counted; printed in BENCHMARKS.md."""
 
@@ -107,6 +109,8 @@ class WaitReads:
     reads: int
     most: int
     """The most reads within one update."""
+    closest: float | None = None
+    """The shortest time between two consecutive reads within one update (seconds)."""
 
     @property
     def per_update(self) -> float:
@@ -115,8 +119,9 @@ class WaitReads:
 
 
 def reads_allowed(t: float, poll: float) -> int:
-    """The most status reads of one environment in T seconds at one read per poll interval."""
-    return math.ceil(round(t / poll, 6))
+    """The most status reads of one environment in T seconds at one read per poll interval:
+    T / poll intervals, so one read more, counting both ends."""
+    return math.floor(round(t / poll, 6)) + 1
 
 
 def wait_reads(log: Iterable[Mapping[str, Any]], t: float) -> WaitReads:
@@ -129,17 +134,23 @@ def wait_reads(log: Iterable[Mapping[str, Any]], t: float) -> WaitReads:
     windows = [
         (_environment(e), float(e["time"])) for e in entries if environment_update(e) is not None
     ]
-    per_window = dict.fromkeys(range(len(windows)), 0)
+    reads: dict[int, list[float]] = {index: [] for index in range(len(windows))}
     for entry in entries:
         if str(entry["method"]).upper() != "GET" or not _STATUS.match(str(entry["path"])):
             continue
         at, where = float(entry["time"]), _environment(entry)
         for index, (environment, start) in enumerate(windows):
             if environment == where and start <= at < start + t:
-                per_window[index] += 1
+                reads[index].append(at)
                 break
-    counts = list(per_window.values())
-    return WaitReads(updates=len(windows), reads=sum(counts), most=max(counts, default=0))
+    gaps = [b - a for times in reads.values() for a, b in itertools.pairwise(sorted(times))]
+    counts = [len(times) for times in reads.values()]
+    return WaitReads(
+        updates=len(windows),
+        reads=sum(counts),
+        most=max(counts, default=0),
+        closest=min(gaps, default=None),
+    )
 
 
 def _environment(entry: Mapping[str, Any]) -> str:

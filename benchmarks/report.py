@@ -116,17 +116,18 @@ def render_wait_reads(rows: Iterable[Row], poll: float) -> str:
     """Status reads while each row's environment was `updating`, against one per poll interval."""
     lines = [
         "| scenario | front end | --parallel | env updates | reads while updating | "
-        "per update | most in one update | allowed per update (T / poll) | met |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "per update | most in one update | allowed per update | closest two (s) | met |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         if row.error is not None:
             continue
         waits = wait_reads(row.log, row.update_seconds)
         allowed = reads_allowed(row.update_seconds, poll)
+        closest = "—" if waits.closest is None else f"{waits.closest:.3f}"
         lines.append(
             f"| {row.scenario} | {row.front_end} | {row.parallel} | {waits.updates} | "
-            f"{waits.reads} | {waits.per_update:.1f} | {waits.most} | {allowed} | "
+            f"{waits.reads} | {waits.per_update:.1f} | {waits.most} | {allowed} | {closest} | "
             f"{_met(waits.most <= allowed) if waits.updates else '—'} |"
         )
     return "\n".join(lines)

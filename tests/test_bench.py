@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from benchmarks import bench, counting, programs, report
 
 Target, Counts, count = bench.Target, counting.Counts, counting.count
@@ -93,7 +95,9 @@ WAITS = [
 
 
 def test_wait_reads() -> None:
-    assert counting.wait_reads(WAITS, 1.0) == counting.WaitReads(updates=2, reads=5, most=3)
+    waits = counting.wait_reads(WAITS, 1.0)
+    assert (waits.updates, waits.reads, waits.most) == (2, 5, 3)
+    assert waits.closest == pytest.approx(0.1)
 
 
 def test_wait_reads__no_update() -> None:
@@ -101,13 +105,15 @@ def test_wait_reads__no_update() -> None:
 
 
 def test_reads_allowed__exact_ratio() -> None:
-    assert (counting.reads_allowed(3.0, 0.2), counting.reads_allowed(3.0, 0.4)) == (15, 8)
+    assert (counting.reads_allowed(3.0, 0.2), counting.reads_allowed(3.0, 0.4)) == (16, 8)
 
 
 def test_render_wait_reads() -> None:
     row = Row("50 resources: up", "mixed-up", True, count(WAITS), 2.0, 1.0, log=tuple(WAITS))
     lines = report.render_wait_reads([row], poll=0.5).splitlines()
-    assert lines[2] == "| 50 resources: up | dynamic | default | 2 | 5 | 2.5 | 3 | 2 | **no** |"
+    assert lines[2] == (
+        "| 50 resources: up | dynamic | default | 2 | 5 | 2.5 | 3 | 3 | 0.100 | yes |"
+    )
 
 
 def test_program_write__plugin_names_this_virtualenv(tmp_path: Path) -> None:
