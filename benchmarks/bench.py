@@ -65,6 +65,7 @@ LOGGED_GROUPS = frozenset(
         "mail",
         "mail-bulk",
         "environment-variables-50",
+        "plugin-mail-bulk",
         "plugin-port-forwards-20-p32",
         "plugin-port-forwards-20",
         "plugin-mixed-up-p32",
@@ -207,13 +208,15 @@ def _parallel_forwards(front_end: FrontEnd, parallel: int | None) -> Scenario:
     )
 
 
-def _bulk_scenarios() -> list[Scenario]:
-    """EnvironmentVariables of M variables, and MailService through the bulk resources (issue 13)."""
+def _bulk_scenarios(front_end: FrontEnd) -> list[Scenario]:
+    """EnvironmentVariables of M variables, and MailService through the bulk resources: one
+    update per kind on either front end (issue 13)."""
+    prefix = "plugin-" if front_end == "plugin" else ""
     scenarios = [
         Scenario(
             f"EnvironmentVariables of {m}",
-            f"environment-variables-{m}",
-            programs.environment_variables(m),
+            f"{prefix}environment-variables-{m}",
+            programs.environment_variables(m, front_end),
             enable_networking=False,
             target=Target(updates=1, wall=m == max(VARIABLE_SIZES)),
             baseline=False,
@@ -221,8 +224,9 @@ def _bulk_scenarios() -> list[Scenario]:
         for m in VARIABLE_SIZES
     ]
     title = f"MailService in the bulk resources + {MAIL_EXTRA} rules + {MAIL_EXTRA} secrets"
-    program = programs.mail_service_bulk(MAIL_EXTRA, MAIL_EXTRA)
-    mail = Scenario(title, "mail-bulk", program, False, Target(updates=2), limit=2, baseline=False)
+    program = programs.mail_service_bulk(MAIL_EXTRA, MAIL_EXTRA, front_end)
+    group = f"{prefix}mail-bulk"
+    mail = Scenario(title, group, program, False, Target(updates=2), limit=2, baseline=False)
     scenarios.append(mail)
     return scenarios
 
@@ -273,7 +277,8 @@ def deployments() -> list[Scenario]:
     # The physical limit of a deployment: one networking update plus one variables update.
     mail = Scenario("MailService", "mail", programs.mail_service(), True, Target(updates=2), 2)
     scenarios.append(mail)
-    return scenarios + _bulk_scenarios() + parallel_scenarios()
+    bulk = _bulk_scenarios("dynamic") + _bulk_scenarios("plugin")
+    return scenarios + bulk + parallel_scenarios()
 
 
 class Bench:

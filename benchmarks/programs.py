@@ -118,7 +118,7 @@ def _secret_map(m: int) -> dict[str, str]:
     return {f"BENCH_SECRET_{i}": f"bench-secret-{i}" for i in range(m)}
 
 
-def environment_variables(m: int) -> Program:
+def environment_variables(m: int, front_end: FrontEnd = "dynamic") -> Program:
     """One `EnvironmentVariables` with `m` variables, half plain and half secret."""
     variables, secret_values = variable_maps(m)
     body = f"""\
@@ -126,7 +126,7 @@ def environment_variables(m: int) -> Program:
             "variables", **WHERE, variables={variables!r}, secrets={secret_values!r}
         )
         """
-    return _program(f"environment-variables-{m}", body, 1)
+    return _program(f"environment-variables-{m}", body, 1, front_end)
 
 
 _MAIL = """\
@@ -148,7 +148,7 @@ def mail_service() -> Program:
     return _program("mail-service", _MAIL.format(extra=""), 3)
 
 
-def mail_service_bulk(rules: int, secret_count: int) -> Program:
+def mail_service_bulk(rules: int, secret_count: int, front_end: FrontEnd = "dynamic") -> Program:
     """`MailService` writing into an `EnvironmentAdvancedNetworking` that enables networking with
     `rules` more rules, and into an `EnvironmentVariables` with `secret_count` more secrets."""
     secrets = _secret_map(secret_count)
@@ -160,7 +160,7 @@ def mail_service_bulk(rules: int, secret_count: int) -> Program:
         """
     into = "\n            networking=networking,\n            variables=variables,"
     body = dedent(bulk) + dedent(_MAIL.format(extra=into))
-    return _program(f"mail-service-bulk-{rules}-{secret_count}", body, 3)
+    return _program(f"mail-service-bulk-{rules}-{secret_count}", body, 3, front_end)
 
 
 def mixed(forwards: int, secret_count: int, front_end: FrontEnd = "dynamic") -> Program:

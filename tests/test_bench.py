@@ -137,3 +137,16 @@ def test_plugin_port_forwards__target_by_parallel() -> None:
     targets = {s.group: s.target.updates for s in bench.parallel_scenarios()}
     assert [targets[f"plugin-port-forwards-20-p{p}"] for p in (4, 8, 32, 64)] == [6, 4, 1, 1]
     assert targets["port-forwards-20-p64"] == 6  # the dynamic host serves 4 calls at once
+
+
+def test_deployments__bulk_sets_on_both_front_ends() -> None:
+    bulk = {s.group: s for s in bench.deployments() if "variables" in s.group or "bulk" in s.group}
+    assert sorted(g for g in bulk if g.startswith("plugin-")) == [
+        "plugin-environment-variables-1",
+        "plugin-environment-variables-20",
+        "plugin-environment-variables-5",
+        "plugin-environment-variables-50",
+        "plugin-mail-bulk",
+    ]
+    assert bulk["plugin-mail-bulk"].program.front_end == "plugin"
+    assert "import aem_pulumi.native as aem\n" in bulk["plugin-mail-bulk"].program.source
