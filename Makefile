@@ -71,7 +71,7 @@ docs: install
 clean:
 	rm -rf $(VENV) .state .mypy_cache .ruff_cache .pytest_cache $(SDK)/node_modules
 
-## bench: API writes, environment updates and wall time of real `pulumi` runs (~10 min); rewrites BENCHMARKS.md
+## bench: API writes, environment updates and wall time of real `pulumi` runs (~20 min); rewrites BENCHMARKS.md
 bench: install pulumi
 	$(BIN)/python -m benchmarks.bench
 

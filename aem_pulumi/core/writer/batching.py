@@ -20,6 +20,10 @@ C = TypeVar("C")
 # A short pause before a batch is taken, so that calls the engine sends together share one write
 # (each write redeploys the environment for minutes; this costs a fraction of a second).
 LINGER_SECONDS = 0.2
+# The batch closes once no change arrived for LINGER_SECONDS, but no later than this after the
+# write could start: the engine releases many changes together, yet each create first reads the
+# environment, so they trickle in over a few tenths of a second (BENCHMARKS.md, "stragglers").
+LINGER_CAP_SECONDS = 2.0
 # Off only for benchmarks that measure the one-write-per-resource baseline (issue 5).
 MERGE_WRITES_ENV = "AEM_PULUMI_MERGE_WRITES"
 
@@ -79,7 +83,7 @@ class Batcher(Generic[C]):
                 batch = self._take()
                 errors: list[BaseException | None] = [exc] * len(batch)
             else:
-                time.sleep(self._linger)  # calls the engine sends together join this batch
+                self._linger_while_arriving()  # calls the engine sends together join this batch
                 batch = self._take()
                 errors = self._run(batch)
             for ticket, error in zip(batch, errors, strict=True):
@@ -92,6 +96,18 @@ class Batcher(Generic[C]):
                 waiting = list(self._pending)
             for ticket in waiting:  # one of them takes the lead for the next batch
                 ticket.event.set()
+
+    def _linger_while_arriving(self) -> None:
+        """Wait until no change arrived for one linger period (at most LINGER_CAP_SECONDS)."""
+        deadline = time.monotonic() + max(self._linger, LINGER_CAP_SECONDS)
+        while True:
+            with self._lock:
+                before = len(self._pending)
+            time.sleep(self._linger)
+            with self._lock:
+                arrived = len(self._pending) > before
+            if not arrived or time.monotonic() >= deadline:
+                return
 
     def _take(self) -> list[_Ticket[C]]:
         with self._lock:
