@@ -8,7 +8,6 @@ declaration (pulumi-dynamic.md, STYLE.md); the CRUD calls hand plain data to its
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
@@ -27,7 +26,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from aem_pulumi.client import CloudManagerClient, ConfigurationError
 from aem_pulumi.client.settings import ENV_NAMES, config_key
-from aem_pulumi.core import checking
+from aem_pulumi.core import checking, registry
 from aem_pulumi.core.credentials import Credentials
 from aem_pulumi.core.declaration import Context, Declaration
 from aem_pulumi.core.errors import InvalidInputs
@@ -37,14 +36,6 @@ from aem_pulumi.core.progress import reporting_to
 from aem_pulumi.dynamic.ledger import PARENTS_KEY, STACK_KEY, ledger_for
 
 PROVIDER_KEY = "__provider"
-# Every module holding a declaration; the first `configure()` imports them all (see there).
-CORE_MODULES = (
-    "advanced_networking",
-    "environment_advanced_networking",
-    "environment_variables",
-    "port_forward",
-    "variables",
-)
 CREDENTIALS = Credentials()
 """The provider process's settings (one implicit provider per stack)."""
 
@@ -57,15 +48,14 @@ class DynamicProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         """Take the `aem:*` credentials from the stack configuration (secrets arrive decrypted).
 
-        It also imports every core module, so that none is imported later while calls run: the
+        It also imports every core module (through the registry), so that none is imported later while calls run: the
         SDK unpickles a provider and calls this under its provider lock, before any call of the
         process. Importing a module builds its pydantic models, which parse source code with
         `ast` (attribute docstrings); the SDK formats each failure's traceback, which parses too
         (3.11's carets). On CPython 3.11 the two at once in two threads failed a real-CLI `up`
         with `SystemError: AST constructor recursion depth mismatch` (python/cpython#106905).
         """
-        for name in CORE_MODULES:
-            importlib.import_module(f"aem_pulumi.core.{name}")
+        registry.declarations()  # imports every core module, once
         keys = [f"aem:{config_key(k)}" for k in ENV_NAMES]
         CREDENTIALS.configure({key: req.config.get(key) for key in keys})
 
